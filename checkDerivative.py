@@ -1,0 +1,226 @@
+"""Derivative checks of the lecture: the Taylor test and the adjoint (dot-product) test.
+
+Taylor test (slide "Testing", 1.). For a direction v and h = 2^-1, 2^-2, ...
+
+    E0(h) = || f(x + h v) - f(x) ||                 = O(h)    (any f)
+    E1(h) = || f(x + h v) - f(x) - h J v ||         = O(h^2)  (iff J is right)
+    E2(h) = | f(x + h v) - f(x) - h J v - h^2/2 v' H v |  = O(h^3)  (iff H is the Hessian)
+
+so halving h divides E1 by 4 ("order 2") when J is the derivative, and only by
+2 when it is not. A Gauss-Newton H is not the Hessian: its E2 stays order 2.
+
+Adjoint test (slide "Testing", 2.). For arbitrary u and v,
+
+    u' (J v) = v' (J' u)
+
+up to rounding, which checks that a function claimed to be J' is the transpose of J.
+"""
+
+import numpy as np
+
+from nnutils import asFloatArray, checkCallable
+
+ORDER_MIN = 1.8    # the observed order of E1 that counts as "2"
+NOISE = 100        # E1 below NOISE * eps * (|f(x)| + |f(x + h v)|) is rounding noise
+LAST_PAIRS = 3     # the verdict reads the orders of this many smallest usable steps
+
+
+def _applyDerivative(dF, f0, v, name):
+    """J v for a derivative given as a closure, a gradient (f scalar) or a Jacobian matrix."""
+    if callable(dF):
+        return np.asarray(dF(v))
+    dF = asFloatArray(dF, name, allowNonFinite=True)
+    if np.size(f0) == 1 and dF.size == v.size:   # gradient of a scalar function
+        return np.vdot(dF, v)
+    if dF.ndim == 2 and dF.shape == (np.size(f0), v.size):
+        return np.reshape(dF @ np.reshape(v, -1, order="F"), np.shape(f0), order="F")
+    raise ValueError(f"{name} must be a callable, a gradient with {v.size} entries or a "
+                     f"{np.size(f0)} x {v.size} Jacobian, got shape {dF.shape}")
+
+
+def _orders(E, usable):
+    """log2(E[k-1]/E[k]) for consecutive usable steps, NaN elsewhere."""
+    order = np.full(E.shape, np.nan)
+    both = usable[1:] & usable[:-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        order[1:][both] = np.log2(E[:-1][both] / E[1:][both])
+    return order
+
+
+def checkDerivative(fun, x0, v=None, nSteps=20, doPlot=False, verbose=True, rng=None,
+                    plotFile=None):
+    """Taylor test of the derivative (and optionally the Hessian) that ``fun`` returns.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x)`` returns ``(f, dF)`` or ``(f, dF, d2F)`` (more outputs are
+        ignored). ``f`` is a scalar or an array; ``dF`` is a closure
+        ``v -> J v``, or the gradient (f scalar), or the Jacobian matrix;
+        ``d2F`` (f scalar only) is a Hessian closure or matrix.
+    x0 : array_like
+        The point: a vector or a matrix.
+    v : array_like, optional
+        Direction, shaped like x0; default ``rng.standard_normal(x0.shape)``.
+    nSteps : int, default 20
+        Step sizes ``h = 2^-1, ..., 2^-nSteps``.
+    doPlot : bool, default False
+        Draw E0, E1 (and E2) against h on a log-log plot.
+    verbose : bool, default True
+        Print the table and the verdict.
+    rng : numpy.random.Generator or int, optional
+        Source of the random direction.
+    plotFile : str, optional
+        Save the plot there.
+
+    Returns
+    -------
+    passed : bool
+        True when E1 shows order >= 1.8 over the last 3 usable steps (E1 above
+        the rounding noise), or when E1 sits at the noise floor for every h
+        (f linear and J right).
+    table : ndarray, nSteps x 3 (or x 4 with a Hessian)
+        Columns ``h, E0, E1`` (and ``E2``), as the course prints them.
+
+    Notes
+    -----
+    The course's ``checkDerivative.m`` prints the same table and plot but
+    leaves the verdict to the reader.
+    """
+    checkCallable(fun, "fun")
+    x0 = asFloatArray(x0, "x0")
+    rng = np.random.default_rng(rng)
+    v = rng.standard_normal(x0.shape).astype(x0.dtype) if v is None else asFloatArray(v, "v")
+    if v.shape != x0.shape:
+        raise ValueError(f"v must have the shape of x0 {x0.shape}, got shape {v.shape}")
+    out = fun(x0)
+    if not isinstance(out, tuple) or len(out) < 2:
+        raise TypeError("fun(x) must return a tuple (f, dF) or (f, dF, d2F), "
+                        f"got {type(out).__name__}")
+    f0, Jv = np.asarray(out[0]), _applyDerivative(out[1], out[0], v, "dF")
+    d2F = out[2] if len(out) > 2 and np.size(f0) == 1 else None
+    if d2F is not None:
+        vHv = np.vdot(v, d2F(v)) if callable(d2F) else np.vdot(v, np.asarray(d2F) @ v.ravel("F"))
+    eps = np.finfo(np.result_type(f0.dtype, Jv.dtype, np.float32)).eps
+
+    table = np.zeros((nSteps, 3 if d2F is None else 4))
+    noise = np.zeros(nSteps)
+    for k in range(nSteps):
+        h = 2.0 ** -(k + 1)
+        ft = np.asarray(fun(x0 + h * v)[0])
+        table[k, :3] = h, np.linalg.norm(ft - f0), np.linalg.norm(ft - f0 - h * Jv)
+        if d2F is not None:
+            table[k, 3] = abs(ft - f0 - h * Jv - h ** 2 / 2 * vHv)
+        noise[k] = NOISE * eps * (np.linalg.norm(f0) + np.linalg.norm(ft))
+
+    usable = table[:, 2] > noise
+    order1 = _orders(table[:, 2], usable)
+    last = order1[~np.isnan(order1)][-LAST_PAIRS:]
+    passed = bool(np.all(last >= ORDER_MIN))
+    if verbose:
+        _printTable(table, usable, order1, noise)
+        if not usable.any():
+            print("PASSED: E1 is at the rounding noise for every h (f is linear and J is right)")
+        else:
+            print(f"{'PASSED' if passed else 'FAILED'}: order of E1 over the last usable steps "
+                  f"{np.array2string(last, precision=2)} (need >= {ORDER_MIN})")
+    if doPlot or plotFile:
+        _plotTable(table, plotFile)
+    return passed, table
+
+
+def _printTable(table, usable, order1, noise):
+    """Print the Taylor table as the course does, with the observed orders."""
+    hasE2 = table.shape[1] > 3
+    orders = [_orders(table[:, 1], table[:, 1] > noise), order1]
+    if hasE2:
+        orders.append(_orders(table[:, 3], table[:, 3] > noise))
+    names = ["E0", "E1", "E2"][:table.shape[1] - 1]
+    print(f"{'h':>10} " + " ".join(f"{e:>10}" for e in names)
+          + " " + " ".join(f"{'order ' + e:>9}" for e in names))
+    for k, row in enumerate(table):
+        errors = " ".join(f"{e:10.3e}" for e in row[1:])
+        order = " ".join(f"{o[k]:9.2f}" for o in orders)
+        print(f"{row[0]:10.3e} {errors} {order}" + ("" if usable[k] else "  (E1 at noise)"))
+    if hasE2:
+        o2 = orders[2][~np.isnan(orders[2])][-LAST_PAIRS:]
+        if o2.size:
+            print(f"order of E2 {np.array2string(o2, precision=2)}: 3 if the Hessian is exact, "
+                  "2 for an approximation such as Gauss-Newton")
+
+
+def _plotTable(table, plotFile=None):
+    """Log-log plot of E0, E1 (and E2) against h."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for j, name in enumerate(["E0", "E1", "E2"][:table.shape[1] - 1]):
+        ax.loglog(table[:, 0], table[:, j + 1], "o-", label=name)
+    ax.set_xlabel("h")
+    ax.set_ylabel("error")
+    ax.set_title("Taylor test")
+    ax.legend()
+    if plotFile:
+        fig.savefig(plotFile, dpi=100)
+    return fig
+
+
+def adjointTest(J, Jt, v, u, tol=None, verbose=False, rng=None):
+    """Dot-product test that ``Jt`` is the transpose of ``J``.
+
+    Parameters
+    ----------
+    J, Jt : callable
+        ``v -> J v`` and ``u -> J' u``.
+    v, u : array_like or tuple
+        Vectors (or arrays) in the domain of J and of J'; a tuple is a shape
+        to draw a standard normal array of.
+    tol : float, optional
+        Relative tolerance; default ``1e4 * eps`` of the dtype of ``J v``
+        (2.2e-12 in float64, 1.2e-3 in float32).
+
+    Returns
+    -------
+    passed : bool
+    relErr : float
+        ``|u'(J v) - v'(J' u)| / max(|u'(J v)|, |v'(J' u)|)``.
+
+    Notes
+    -----
+    Holds exactly in exact arithmetic; the course's test fails above 1e-12 in
+    float64.
+    """
+    checkCallable(J, "J")
+    checkCallable(Jt, "Jt")
+    rng = np.random.default_rng(rng)
+    v = rng.standard_normal(v) if isinstance(v, tuple) else asFloatArray(v, "v")
+    u = rng.standard_normal(u) if isinstance(u, tuple) else asFloatArray(u, "u")
+    Jv, Jtu = np.asarray(J(v)), np.asarray(Jt(u))
+    if Jv.size != u.size or Jtu.size != v.size:
+        raise ValueError(f"J(v) has {Jv.size} entries and u {u.size}; J'(u) has {Jtu.size} "
+                         f"entries and v {v.size}: they must agree")
+    a = np.vdot(u.ravel("F"), Jv.ravel("F"))
+    t = np.vdot(Jtu.ravel("F"), v.ravel("F"))
+    relErr = float(abs(a - t) / max(abs(a), abs(t), np.finfo(np.float64).tiny))
+    if tol is None:
+        tol = 1e4 * np.finfo(np.result_type(Jv.dtype, Jtu.dtype, np.float32)).eps
+    passed = relErr <= tol
+    if verbose:
+        print(f"u'(J v) = {a:+.16e}, v'(J' u) = {t:+.16e}, relative error {relErr:.2e} "
+              f"({'PASSED' if passed else 'FAILED'}, tol {tol:.1e})")
+    return passed, relErr
+
+
+if __name__ == "__main__":
+    def quadratic(x):  # f(x) = 0.5 x' A x - sum(sin(x)), gradient A x - cos(x)
+        A = np.diag(np.arange(1.0, x.size + 1))
+        return 0.5 * x @ A @ x - np.sum(np.sin(x)), A @ x - np.cos(x), A + np.diag(np.sin(x))
+
+    x0 = np.ones(4)
+    print("Right gradient and Hessian:")
+    checkDerivative(quadratic, x0, rng=0, nSteps=10)
+    print("\nGradient 1% off:")
+    checkDerivative(lambda x: (quadratic(x)[0], 1.01 * quadratic(x)[1]), x0, rng=0, nSteps=10)
+    A = np.arange(12.0).reshape(3, 4)
+    print("\nAdjoint test of A and A':")
+    adjointTest(lambda v: A @ v, lambda u: A.T @ u, (4,), (3,), verbose=True, rng=0)

@@ -1,0 +1,74 @@
+"""Cross entropy of scores S against class probabilities C, with row-wise softmax.
+
+    E(S, C) = -(1/n) sum_ij C_ij log( exp(S_ij) / sum_k exp(S_ik) )
+
+computed stably with the log-sum-exp of each row,
+lse_i = max_k S_ik + log sum_k exp(S_ik - max_k S_ik), so any finite scores
+give a finite E. With P = exp(S - lse) (softmax of each row) and c_i = sum_j C_ij
+(1 when the rows of C are probabilities):
+
+    grad_S E     = (P .* c - C) / n
+    Hess_S E [V] = (c / n) .* (P .* V - P .* sum(P .* V, 2))    (row by row diag(p) - p p')
+
+``softMax`` and ``singleLayerNNObjFun`` build on this function.
+"""
+
+import numpy as np
+
+from nnutils import asFloatArray, asShaped, checkCols, checkRows, commonDtype
+
+
+def crossEntropy(S, C, doDerivative=True):
+    """Cross entropy ``E(S, C)``, its gradient and its Hessian mat-vec w.r.t. the scores S.
+
+    Parameters
+    ----------
+    S : array_like, n x nc
+        Scores (``S = Z W``), one row per example.
+    C : array_like, n x nc
+        Class probabilities (rows sum to 1; one-hot rows and zeros are fine).
+    doDerivative : bool, default True
+        If False return ``E, None, None`` (no gradient work).
+
+    Returns
+    -------
+    E : float
+    dES : ndarray, n x nc
+        Gradient w.r.t. S.
+    d2ES : callable
+        ``V -> Hess_S E [V]`` for V n x nc (or its vec); returns n x nc.
+    """
+    S = asFloatArray(S, "S", ndim=2)
+    C = asFloatArray(C, "C", ndim=2)
+    checkRows(C, S.shape[0], "C", "S.shape[0]")
+    checkCols(C, S.shape[1], "C", "S.shape[1]")
+    dtype = commonDtype(S, C)
+    n = S.shape[0]
+
+    S = S - S.max(axis=1, keepdims=True)           # shift each row: exp never overflows
+    logSumExp = np.log(np.exp(S).sum(axis=1, keepdims=True))
+    logP = S - logSumExp                           # log softmax, finite for finite S
+    E = -np.vdot(C, logP) / n                      # E = -(1/n) sum C .* log(P)
+    if not doDerivative:
+        return E, None, None
+
+    P = np.exp(logP)                               # softmax of each row
+    c = C.sum(axis=1, keepdims=True)
+    dES = (P * c - C) / n                          # grad_S E
+
+    def d2ES(V):  # (c/n) .* (P .* V - P .* sum(P .* V, 2))
+        PV = P * asShaped(V, S.shape, "V", dtype)
+        return (c / n) * (PV - P * PV.sum(axis=1, keepdims=True))
+
+    return E, dES.astype(dtype, copy=False), d2ES
+
+
+if __name__ == "__main__":
+    S = np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    C = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    E, dES, d2ES = crossEntropy(S, C)
+    print(f"E = {E:.15f}   (expected (log(1+e^-1+e^-2) + log 3)/2 = "
+          f"{(np.log(1 + np.exp(-1) + np.exp(-2)) + np.log(3)) / 2:.15f})")
+    print("grad_S E =\n", dES)
+    print("E unchanged when 1000 is added to row 1 of S:",
+          crossEntropy(S + np.array([[1000.0], [0.0]]), C)[0] == E)

@@ -1,0 +1,229 @@
+"""Newton-CG with a backtracking line search, as in the course (slide "Gauss-Newton Method").
+
+Each iteration solves the Newton system approximately with conjugate gradients,
+
+    H s = -grad f(x)      (a few CG steps: relative tolerance tolCG, at most maxIterCG)
+
+then walks along s with a line search that halves the step mu until f decreases
+("add line search to be safe!"):
+
+    x <- x + mu s,   mu = 1, 1/2, 1/4, ...   until f(x + mu s) < f(x)
+
+After an iteration whose first trial was accepted, mu grows again:
+mu <- min(1.5 mu, 1). With the Gauss-Newton H of ``singleLayerNNObjFun`` this
+is the Gauss-Newton-CG method of the lecture.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+from scipy.sparse.linalg import LinearOperator, aslinearoperator, cg
+
+from nnutils import asFloatArray, checkCallable
+
+DEFAULTS = dict(maxIter=10, tolCG=1e-2, maxIterCG=10, gradTol=0.0, c1=0.0, maxLS=20,
+                verbose=True, callback=None, storeIterates=True)
+STATUS = {0: "maximum number of iterations reached", 1: "gradient tolerance reached",
+          2: "line search failed", 3: "stopped by the callback",
+          4: "interrupted (KeyboardInterrupt): returning the last accepted iterate"}
+
+
+def pcgStep(H, g, tolCG, maxIterCG):
+    """Solve ``H s = -g`` by CG and return ``s, iterations, relative residual`` as MATLAB's pcg.
+
+    scipy's ``cg`` does the work. Where it stops at ``maxIterCG`` without
+    converging, MATLAB's and Octave's ``pcg`` return the iterate with the
+    smallest residual, not the last one; so do we. CG hands each residual r_k
+    to the preconditioner, so an identity preconditioner records ||r_k||.
+    """
+    b = -g
+    normB = np.linalg.norm(b)
+    best = {"s": np.zeros_like(b), "res": normB, "iter": 0}
+    last = {"s": None, "iter": 0}
+
+    def keepIfBest(s, res, k):  # pcg's rule: the smallest residual, the later one on ties
+        if res <= best["res"]:
+            best.update(s=s, res=res, iter=k)
+
+    def callback(sk):
+        last["s"], last["iter"] = sk.copy(), last["iter"] + 1
+
+    def identity(r):  # the residual of the iterate of the last callback
+        if last["s"] is not None:
+            keepIfBest(last["s"], np.linalg.norm(r), last["iter"])
+        return r
+
+    n = b.size
+    M = LinearOperator((n, n), matvec=identity, dtype=b.dtype)
+    s, _ = cg(H, b, rtol=tolCG, atol=0.0, maxiter=maxIterCG, M=M, callback=callback)
+    if last["iter"] > 0:  # the last iterate's residual never reached the preconditioner
+        keepIfBest(s, np.linalg.norm(b - H @ s), last["iter"])
+    return best["s"], best["iter"], best["res"] / normB
+
+
+def _checkParam(param):
+    """Fill in the defaults and reject unknown or ill-typed entries."""
+    if param is None:
+        param = {}
+    if not isinstance(param, dict):
+        raise TypeError(f"param must be a dict, got {type(param).__name__}")
+    unknown = set(param) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"param has unknown entries {sorted(unknown)}; known: {sorted(DEFAULTS)}")
+    p = {**DEFAULTS, **param}
+    for key in ("maxIter", "maxIterCG", "maxLS"):
+        if isinstance(p[key], bool) or not isinstance(p[key], numbers.Integral) or p[key] < 0:
+            raise TypeError(f"param['{key}'] must be a non-negative integer, got {p[key]!r}")
+    for key in ("tolCG", "gradTol", "c1"):
+        if isinstance(p[key], bool) or not isinstance(p[key], numbers.Real) \
+                or not np.isfinite(p[key]) or p[key] < 0:
+            raise TypeError(f"param['{key}'] must be a finite number >= 0, got {p[key]!r}")
+    if p["c1"] >= 1:
+        raise ValueError(f"param['c1'] must be in [0, 1), got {p['c1']!r}")
+    if p["callback"] is not None:
+        checkCallable(p["callback"], "param['callback']")
+    return p
+
+
+def _evaluate(fun, x, name):
+    """Call ``fun(x)``; check that it returns a scalar f, a gradient like x, and H."""
+    out = fun(x)
+    if not isinstance(out, tuple) or len(out) != 3:
+        raise TypeError(f"fun(x) must return a tuple (f, g, H), got {type(out).__name__}")
+    f, g, H = out
+    if np.size(f) != 1:
+        raise ValueError(f"fun({name}) must return a scalar f, got shape {np.shape(f)}")
+    g = np.asarray(g)
+    if g.shape != x.shape:
+        raise ValueError(f"fun({name}) returned a gradient with shape {g.shape}, "
+                         f"expected the shape of x {x.shape}")
+    if callable(H):
+        H = LinearOperator((x.size, x.size), matvec=H, dtype=x.dtype)
+    else:
+        H = aslinearoperator(H)
+        if H.shape != (x.size, x.size):
+            raise ValueError(f"fun({name}) returned H with shape {H.shape}, "
+                             f"expected {(x.size, x.size)}")
+    return float(np.reshape(f, ())), g, H
+
+
+def newtonCG(fun, x0, param=None):
+    """Minimise ``fun`` by Newton-CG with the course's line search.
+
+    MATLAB: ``[x,his,xAll] = newtonCG(fun,x0,param)``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (f, g, H)``: value, gradient (shaped like x) and Hessian,
+        as a closure ``v -> H v`` or a matrix. The Hessian (or an
+        approximation such as Gauss-Newton) must be positive semi-definite.
+    x0 : array_like, 1-D
+        Starting guess.
+    param : dict, optional
+        maxIter : int, default 10
+            Number of Newton iterations.
+        tolCG : float, default 1e-2
+            Relative residual at which CG stops.
+        maxIterCG : int, default 10
+            At most this many CG iterations per Newton step.
+        gradTol : float, default 0
+            Stop when ``||grad f|| <= gradTol`` (0: run maxIter iterations,
+            as the course does).
+        c1 : float, default 0
+            Sufficient decrease: accept when ``f(x + mu s) < f(x) + c1 mu g's``
+            (0: any decrease, as the course).
+        maxLS : int, default 20
+            Give up after this many halvings of mu.
+        verbose : bool, default True
+            Print ``iter.ls  obj  norm(grad)`` for every trial, as the course.
+        callback : callable, optional
+            ``callback(x)`` after every iteration; returning True stops.
+        storeIterates : bool, default True
+            Keep every iterate in xAll.
+
+    Returns
+    -------
+    x : ndarray
+        The last accepted iterate.
+    his : dict
+        Arrays with one entry per iterate (entry 0 is x0): ``obj`` (f),
+        ``normGrad``, ``mu`` (step taken), ``lsIter`` (line-search trials),
+        ``cgIter`` (CG iterations of the step, pcg's count), ``cgRelRes``
+        (its relative residual); ``status`` (an int) and ``message``.
+    xAll : ndarray, (number of iterates) x len(x0), or None
+        The iterates in rows, x0 first.
+
+    Notes
+    -----
+    Status: 0 maxIter reached, 1 gradient tolerance reached, 2 line search
+    failed (x is the last accepted iterate), 3 stopped by the callback,
+    4 interrupted by KeyboardInterrupt. A trial with a NaN or inf objective
+    counts as a failed trial. The course's ``newtonCG.m`` records only obj and
+    norm(grad) and has no stopping test.
+    """
+    checkCallable(fun, "fun")
+    x = asFloatArray(x0, "x0", ndim=1).copy()
+    p = _checkParam(param)
+    f, g, H = _evaluate(fun, x, "x0")
+    if not np.isfinite(f) or not np.isfinite(g).all():
+        raise ValueError(f"fun(x0) must be finite, got f = {f} and {np.isfinite(g).size - np.isfinite(g).sum()} "
+                         "non-finite gradient entries")
+    rows = [(f, np.linalg.norm(g), np.nan, 0, 0, np.nan)]
+    xAll = [x.copy()] if p["storeIterates"] else None
+    mu, status = 1.0, 0
+    if p["verbose"]:
+        print(f"{'iter.ls':>7}  {'obj':>12}  {'norm(grad)':>10}")
+    try:
+        for k in range(1, p["maxIter"] + 1):
+            if rows[-1][1] <= p["gradTol"]:
+                status = 1
+                break
+            s, cgIter, cgRelRes = pcgStep(H, g, p["tolCG"], p["maxIterCG"])
+            if np.linalg.norm(s) == 0:      # no CG progress: normalised steepest descent
+                s = -g / np.linalg.norm(g)
+            elif np.vdot(g, s) >= 0:        # not a descent direction: steepest descent
+                s = -g
+            for ls in range(1, p["maxLS"] + 1):
+                xTry = x + mu * s
+                fTry, gTry, HTry = _evaluate(fun, xTry, "x + mu s")
+                if p["verbose"]:
+                    print(f"{k:4d}.{ls:<2d}  {fTry:12.6e}  {rows[-1][1]:10.2e}")
+                if np.isfinite(fTry) and fTry < f + p["c1"] * mu * np.vdot(g, s):
+                    break
+                mu /= 2
+            else:
+                warnings.warn(f"newtonCG: line search failed after {p['maxLS']} halvings "
+                              f"in iteration {k}; returning the last iterate", stacklevel=2)
+                status = 2
+                break
+            rows.append((fTry, np.linalg.norm(gTry), mu, ls, cgIter, cgRelRes))
+            if ls == 1:
+                mu = min(1.5 * mu, 1.0)
+            x, f, g, H = xTry, fTry, gTry, HTry
+            if xAll is not None:
+                xAll.append(x.copy())
+            if p["callback"] is not None and p["callback"](x):
+                status = 3
+                break
+        else:
+            if rows[-1][1] <= p["gradTol"]:
+                status = 1
+    except KeyboardInterrupt:
+        status = 4
+    his = dict(zip(("obj", "normGrad", "mu", "lsIter", "cgIter", "cgRelRes"),
+                   (np.array(c) for c in zip(*rows))))
+    his["lsIter"], his["cgIter"] = his["lsIter"].astype(int), his["cgIter"].astype(int)
+    his["status"], his["message"] = status, STATUS[status]
+    if p["verbose"]:
+        print(f"newtonCG: {STATUS[status]} after {len(rows) - 1} iterations, "
+              f"obj {rows[-1][0]:.6e}, norm(grad) {rows[-1][1]:.2e}")
+    return x, his, None if xAll is None else np.array(xAll)
+
+
+if __name__ == "__main__":
+    from rosenbrock import rosenbrock
+
+    x, his, xAll = newtonCG(rosenbrock, [4.0, 2.0], {"maxIter": 50, "gradTol": 1e-10})
+    print(f"Rosenbrock from [4, 2]: x = {x} (minimiser [1, 1]) after {len(his['obj']) - 1} iterations")

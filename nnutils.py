@@ -1,0 +1,159 @@
+"""Small helpers shared by every lecture file: MATLAB's ``vec``/``mat`` and input checks.
+
+The lecture stacks matrices into vectors column by column, like MATLAB's
+``X(:)``:
+
+    vec(X) = X(:)                      (column-major)
+    mat(v) = reshape(v, rows, cols)    (its inverse)
+
+Every public function of the project checks its inputs here, so a wrong
+shape, a transposed matrix, a list of strings or a NaN ends in a clear
+``ValueError``/``TypeError`` that names the argument, what it got and what
+was expected, instead of a silently broadcast wrong answer.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def vec(X):
+    """Return MATLAB's ``X(:)``: the columns of ``X`` stacked into one vector."""
+    return np.reshape(X, -1, order="F")
+
+
+def mat(v, shape):
+    """Return ``reshape(v, shape)`` in MATLAB's column-major order (the inverse of ``vec``)."""
+    return np.reshape(v, shape, order="F")
+
+
+def _describe(x):
+    """A short description of a bad value for an error message."""
+    if isinstance(x, np.ndarray):
+        return f"array with shape {x.shape} and dtype {x.dtype}"
+    return f"{type(x).__name__} {x!r}"[:120]
+
+
+def asFloatArray(x, name, ndim=None, dtype=None, allowNonFinite=False):
+    """Convert ``x`` to a float ndarray, or raise an error that names ``name``.
+
+    Integers and booleans are promoted to float64, float32 and float64 are kept,
+    other floats become float64; ``dtype`` forces a float dtype. Complex,
+    object, string and empty inputs are rejected, and so are NaN and inf unless
+    ``allowNonFinite``. ``ndim`` (an int or a tuple of ints) is the number of
+    dimensions expected.
+    """
+    if x is None or isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be a real array, got {_describe(x)}")
+    try:
+        a = np.asarray(x)
+    except (ValueError, TypeError) as err:  # ragged lists and the like
+        raise TypeError(f"{name} must be a real array, got {type(x).__name__} ({err})") from None
+    if a.dtype.kind in "biu":
+        a = a.astype(np.float64)
+    elif a.dtype.kind == "c":
+        raise TypeError(f"{name} must be real, got complex dtype {a.dtype}")
+    elif a.dtype.kind != "f":
+        raise TypeError(f"{name} must be a real array, got dtype {a.dtype} from {type(x).__name__}")
+    if dtype is not None:
+        a = a.astype(dtype, copy=False)
+    elif a.dtype not in (np.float32, np.float64):
+        a = a.astype(np.float64)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if a.ndim not in allowed:
+            raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimensions, "
+                             f"got shape {a.shape}")
+    if a.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {a.shape}")
+    if not allowNonFinite and not np.isfinite(a).all():
+        bad = a.size - np.count_nonzero(np.isfinite(a))
+        raise ValueError(f"{name} must be finite, got {bad} NaN/inf entries in shape {a.shape}")
+    return a
+
+
+def asScalar(x, name, dtype=np.float64):
+    """Convert a scalar (or an array with one entry) to a finite number of ``dtype``."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, np.ndarray, np.generic)):
+        raise TypeError(f"{name} must be a real scalar, got {_describe(x)}")
+    a = asFloatArray(x, name, dtype=dtype)
+    if a.size != 1:
+        raise ValueError(f"{name} must be a scalar, got shape {a.shape}")
+    return a.reshape(()).astype(dtype)[()]
+
+
+def commonDtype(*arrays):
+    """The float dtype all arrays are computed in: float32 only if all are float32."""
+    return np.result_type(*arrays)
+
+
+def asShaped(V, shape, name, dtype):
+    """Accept ``V`` shaped like ``shape`` or as its vec; return it with that shape.
+
+    This is the rule of every Jacobian closure: ``JK(V)`` takes ``V`` as an
+    nf x m matrix or as the vector ``V(:)`` of length nf*m.
+    """
+    V = asFloatArray(V, name)
+    size = int(np.prod(shape))
+    if V.shape == tuple(shape):
+        return V.astype(dtype, copy=False)
+    if (V.ndim == 1 and V.size == size) or V.shape == (size, 1):
+        return mat(V.astype(dtype, copy=False), shape)
+    raise ValueError(f"{name} must have shape {tuple(shape)} or be its vec of length {size}, "
+                     f"got shape {V.shape}")
+
+
+def checkRows(A, rows, name, what):
+    """Raise unless ``A`` has ``rows`` rows; ``what`` says where the number comes from."""
+    if A.shape[0] != rows:
+        hint = "; did you pass it transposed?" if A.ndim == 2 and A.shape[1] == rows else ""
+        raise ValueError(f"{name} must have {what}={rows} rows, got {name} with shape {A.shape}{hint}")
+
+
+def checkCols(A, cols, name, what):
+    """Raise unless ``A`` has ``cols`` columns; ``what`` says where the number comes from."""
+    if A.shape[1] != cols:
+        hint = "; did you pass it transposed?" if A.shape[0] == cols else ""
+        raise ValueError(f"{name} must have {what}={cols} columns, got {name} with shape {A.shape}{hint}")
+
+
+def checkCallable(f, name):
+    """Raise a TypeError unless ``f`` can be called."""
+    if not callable(f):
+        raise TypeError(f"{name} must be callable, got {_describe(f)}")
+    return f
+
+
+def getActivation(act):
+    """Return the activation function for ``act``: a callable, or the name of a known one.
+
+    An activation maps ``Y`` to ``A, dA`` (``A = sigma(Y)``, ``dA = sigma'(Y)``)
+    and takes ``doDerivative`` like ``tanhActivation``.
+    """
+    if callable(act):
+        return act
+    from tanhActivation import tanhActivation  # imported here: it imports this module
+    known = {"tanh": tanhActivation, "tanhActivation": tanhActivation}
+    if isinstance(act, str) and act in known:
+        return known[act]
+    raise ValueError(f"act must be a callable or one of {sorted(known)}, got {_describe(act)}")
+
+
+def saveFigure(fig, name):
+    """Save ``fig`` as ``figures/<name>.png`` next to the scripts; return the path."""
+    import os
+
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "figures")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, name + ".png")
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    return path
+
+
+def showFigures():
+    """``plt.show()`` when there is a screen to show on; do nothing headless (Agg)."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    if matplotlib.get_backend().lower() not in ("agg", "pdf", "ps", "svg", "cairo", "template"):
+        plt.show()

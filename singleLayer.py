@@ -1,0 +1,100 @@
+"""A single layer of the lecture, Z = sigma(Y K + b), and its Jacobian mat-vecs.
+
+Slides "Computing Jacobians" and "Class Problems: Derivatives of Single Layer":
+
+    Z = sigma(Y K + b)                                   (n x m)
+    J_vec(K) v  = vec( sigma'(Y K + b) .* (Y mat(v)) )
+    J_vec(K)' u = vec( Y' (sigma'(Y K + b) .* mat(u)) )
+    J_b v       = vec( sigma'(Y K + b) ) v               (b is a scalar)
+    J_b' u      = sum( sigma'(Y K + b) .* mat(u) )
+    J_vec(Y) v  = vec( sigma'(Y K + b) .* (mat(v) K) )
+    J_vec(Y)' u = vec( (sigma'(Y K + b) .* mat(u)) K' )
+
+None of the Kronecker products diag(sigma') (I kron Y) is ever formed: each
+mat-vec is one matrix product and one elementwise product.
+"""
+
+import numpy as np
+
+from nnutils import asFloatArray, asScalar, asShaped, checkCols, commonDtype, getActivation, vec
+
+
+def singleLayer(K, b, Y, act="tanh", doDerivative=True):
+    """Evaluate one layer and return closures for its Jacobian mat-vecs.
+
+    MATLAB: ``[Z,JKt,Jbt,JYt,JK,Jb,JY] = singleLayer(K,b,Y)``.
+
+    Parameters
+    ----------
+    K : array_like, nf x m
+        Weights.
+    b : float
+        Bias, added to every entry.
+    Y : array_like, n x nf
+        Examples in rows.
+    act : callable or str, default "tanh"
+        Activation ``act(X) -> A, dA`` (see ``tanhActivation``).
+    doDerivative : bool, default True
+        If False, return ``Z`` and six ``None`` (sigma' is not computed).
+
+    Returns
+    -------
+    Z : ndarray, n x m
+        ``sigma(Y K + b)``.
+    JKt, Jbt, JYt : callables
+        Transposed mat-vecs ``u -> J' u``. ``u`` is n x m or its vec;
+        ``JKt(U)`` is nf x m, ``Jbt(U)`` a scalar, ``JYt(U)`` n x nf.
+    JK, Jb, JY : callables
+        Mat-vecs ``v -> J v``. ``JK(V)`` takes V nf x m (or its vec),
+        ``Jb(v)`` a scalar, ``JY(V)`` V n x nf (or its vec); each returns n x m.
+
+    Notes
+    -----
+    float32 inputs stay float32; integers become float64. Same outputs as the
+    course's ``singleLayer.m``, whose closures return vectors where ours return
+    arrays shaped like the result (``vec`` of ours is theirs).
+    """
+    K = asFloatArray(K, "K", ndim=2)
+    Y = asFloatArray(Y, "Y", ndim=2)
+    checkCols(Y, K.shape[0], "Y", "K.shape[0]")
+    dtype = commonDtype(K, Y)
+    K, Y = K.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+    b = asScalar(b, "b", dtype)
+    act = getActivation(act)
+    (n, nf), m = Y.shape, K.shape[1]
+
+    Z, dA = act(Y @ K + b, doDerivative=doDerivative)
+    if not doDerivative:
+        return Z, None, None, None, None, None, None
+
+    def JK(V):  # J_K v = sigma' .* (Y mat(v))
+        return dA * (Y @ asShaped(V, (nf, m), "V", dtype))
+
+    def JKt(U):  # J_K' u = Y' (sigma' .* mat(u))
+        return Y.T @ (dA * asShaped(U, (n, m), "U", dtype))
+
+    def Jb(v):  # J_b v = sigma' v
+        return dA * asScalar(v, "v", dtype)
+
+    def Jbt(U):  # J_b' u = sum(sigma' .* mat(u))
+        return np.vdot(dA, asShaped(U, (n, m), "U", dtype))
+
+    def JY(V):  # J_Y v = sigma' .* (mat(v) K)
+        return dA * (asShaped(V, (n, nf), "V", dtype) @ K)
+
+    def JYt(U):  # J_Y' u = (sigma' .* mat(u)) K'
+        return (dA * asShaped(U, (n, m), "U", dtype)) @ K.T
+
+    return Z, JKt, Jbt, JYt, JK, Jb, JY
+
+
+if __name__ == "__main__":
+    rng = np.random.default_rng(0)
+    n, nf, m = 5, 3, 4
+    K, b, Y = rng.standard_normal((nf, m)), 0.1, rng.standard_normal((n, nf))
+    Z, JKt, Jbt, JYt, JK, Jb, JY = singleLayer(K, b, Y)
+    print(f"Z = tanh(Y K + b) has shape {Z.shape}, Z[0] = {np.array2string(Z[0], precision=4)}")
+    V, U = rng.standard_normal((nf, m)), rng.standard_normal((n, m))
+    print(f"adjoint test  <U, JK(V)> = {np.vdot(U, JK(V)):+.15f}")
+    print(f"              <JKt(U), V> = {np.vdot(JKt(U), V):+.15f}")
+    print(f"vec(JKt(U)) == JKt(vec(U)): {np.array_equal(vec(JKt(U)), vec(JKt(vec(U))))}")
