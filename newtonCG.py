@@ -168,8 +168,8 @@ def newtonCG(fun, x0, param=None):
     p = _checkParam(param)
     f, g, H = _evaluate(fun, x, "x0")
     if not np.isfinite(f) or not np.isfinite(g).all():
-        raise ValueError(f"fun(x0) must be finite, got f = {f} and {np.isfinite(g).size - np.isfinite(g).sum()} "
-                         "non-finite gradient entries")
+        bad = g.size - np.count_nonzero(np.isfinite(g))
+        raise ValueError(f"fun(x0) must be finite, got f = {f} and {bad} non-finite gradient entries")
     rows = [(f, np.linalg.norm(g), np.nan, 0, 0, np.nan)]
     xAll = [x.copy()] if p["storeIterates"] else None
     mu, status = 1.0, 0

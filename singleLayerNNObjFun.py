@@ -79,7 +79,7 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True):
     checkRows(C, Y.shape[0], "C", "Y.shape[0]")
     if isinstance(m, (bool, np.bool_)) or not isinstance(m, numbers.Integral) or m < 1:
         raise TypeError(f"m must be a positive integer (the width of the layer), got {m!r}")
-    (n, nf), nc, m = Y.shape, C.shape[1], int(m)
+    nf, nc, m = Y.shape[1], C.shape[1], int(m)
     x = asFloatArray(x, "x", ndim=(1, 2))
     nx = nf * m + 1 + m * nc
     if x.size != nx or (x.ndim == 2 and x.shape[1] != 1):
