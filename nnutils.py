@@ -62,7 +62,7 @@ def asFloatArray(x, name, ndim=None, dtype=None, allowNonFinite=False):
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if a.ndim not in allowed:
-            raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimensions, "
+            raise ValueError(f"{name} must be {' or '.join(f'{d}-D' for d in allowed)}, "
                              f"got shape {a.shape}")
     if a.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {a.shape}")
