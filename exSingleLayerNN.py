@@ -4,9 +4,9 @@
 # The Python counterpart of the course's ``exSingleLayerNN.m``, in cells:
 #
 # 1. derivative and adjoint checks of ``singleLayer`` and of the objective;
-# 2. non-convexity: the cross entropy along two random directions dK and dW;
-# 3. the inverse crime (n=500, nf=50, nc=10, m=40, btrue=0.1) reconstructed by
-#    Gauss-Newton-CG from a random start.
+# 2. the inverse crime data (n=500, nf=50, nc=10, m=40, btrue=0.1);
+# 3. non-convexity: the cross entropy along two random directions dK and dW;
+# 4. the inverse crime reconstructed by Gauss-Newton-CG from a random start.
 #
 # Run ``python exSingleLayerNN.py [--seed 42] [--maxIter 50]``; figures go to
 # ``figures/`` and are shown when a screen exists.
@@ -73,34 +73,8 @@ print("\nTaylor test of the objective's gradient; E2 uses the Gauss-Newton H, "
       "so its order is 2, not 3:")
 okE, _ = checkDerivative(lambda x: singleLayerNNObjFun(x, Y, C, m), x, rng=rng)
 
-# %% 2. Non-convexity: the cross entropy along two random directions dK and dW
+# %% 2. The inverse crime (slide "Test Problem"): generate data from a known network
 n, nf, nc, m = 500, 50, 10, 40
-Y = rng.standard_normal((n, nf))
-C = np.eye(nc)[rng.integers(nc, size=n)]
-x0 = np.concatenate([vec(rng.standard_normal((nf, m))), [0.0], vec(rng.standard_normal((m, nc)))])
-dK = np.concatenate([vec(rng.standard_normal((nf, m))), np.zeros(1 + m * nc)])
-dW = np.concatenate([np.zeros(nf * m + 1), vec(rng.standard_normal((m, nc)))])
-t = np.linspace(-4, 4, 61)
-T1, T2 = np.meshgrid(t, t)
-landscape = np.array([singleLayerNNObjFun(x0 + t1 * dK + t2 * dW, Y, C, m, doDerivative=False)[0]
-                      for t1, t2 in zip(T1.ravel(), T2.ravel())]).reshape(T1.shape)
-print(f"\ncross entropy on a {t.size} x {t.size} grid around a random point: "
-      f"min {landscape.min():.3f}, max {landscape.max():.3f}")
-
-fig = plt.figure(figsize=(10, 4))
-ax = fig.add_subplot(1, 2, 1)
-cs = ax.contour(T1, T2, landscape, 30)
-fig.colorbar(cs, ax=ax)
-ax.set_xlabel("step along dK")
-ax.set_ylabel("step along dW")
-ax.set_title("E(K + s dK, b, W + t dW)")
-ax = fig.add_subplot(1, 2, 2, projection="3d")
-ax.plot_surface(T1, T2, landscape, cmap="viridis")
-ax.set_xlabel("dK")
-ax.set_ylabel("dW")
-print("saved", saveFigure(fig, "nonConvexity"))
-
-# %% 3. The inverse crime (slide "Test Problem"): generate data from a known network
 Wtrue = rng.standard_normal((m, nc))
 Ktrue = rng.standard_normal((nf, m))
 btrue = 0.1
@@ -109,7 +83,32 @@ Cobs = np.exp(singleLayer(Ktrue, btrue, Y)[0] @ Wtrue)
 Cobs = Cobs / Cobs.sum(axis=1, keepdims=True)
 Emin = -np.sum(Cobs * np.log(Cobs)) / n  # the entropy of Cobs: no x can do better
 
-# %% 3b. Reconstruct it by Gauss-Newton-CG from a random start
+# %% 3. Non-convexity: the cross entropy along two random directions dK and dW
+xtrue = np.concatenate([vec(Ktrue), [btrue], vec(Wtrue)])
+dK = np.concatenate([vec(rng.standard_normal((nf, m))), np.zeros(1 + m * nc)])
+dW = np.concatenate([np.zeros(nf * m + 1), vec(rng.standard_normal((m, nc)))])
+t = np.linspace(-2, 2, 61)
+T1, T2 = np.meshgrid(t, t)
+landscape = np.array([singleLayerNNObjFun(xtrue + s1 * dK + s2 * dW, Y, Cobs, m, doDerivative=False)[0]
+                      for s1, s2 in zip(T1.ravel(), T2.ravel())]).reshape(T1.shape)
+print(f"\ncross entropy on a {t.size} x {t.size} grid around the true weights: "
+      f"min {landscape.min():.4f} (Emin = {Emin:.4f}), max {landscape.max():.3f}")
+
+fig = plt.figure(figsize=(10, 4))
+ax = fig.add_subplot(1, 2, 1)
+cs = ax.contour(T1, T2, landscape, 30)
+fig.colorbar(cs, ax=ax)
+ax.set_xlabel("step s along dK")
+ax.set_ylabel("step t along dW")
+ax.set_title("E(Ktrue + s dK, btrue, Wtrue + t dW)")
+ax = fig.add_subplot(1, 2, 2, projection="3d")
+ax.plot_surface(T1, T2, landscape, cmap="viridis")
+ax.set_xlabel("s (dK)")
+ax.set_ylabel("t (dW)")
+ax.set_title("non-convex: level sets are not convex")
+print("saved", saveFigure(fig, "nonConvexity"))
+
+# %% 4. Reconstruct it by Gauss-Newton-CG from a random start
 x0 = 0.1 * rng.standard_normal(nf * m + 1 + m * nc)
 xN, his, xAll = newtonCG(lambda x: singleLayerNNObjFun(x, Y, C=Cobs, m=m), x0,
                          {"maxIter": args.maxIter})
