@@ -16,26 +16,52 @@ Adjoint test (slide "Testing", 2.). For arbitrary u and v,
 up to rounding, which checks that a function claimed to be J' is the transpose of J.
 """
 
+import numbers
+
 import numpy as np
 
-from nnutils import asFloatArray, checkCallable
+from nnutils import asFloatArray, asRng, asScalar, checkCallable
 
 ORDER_MIN = 1.8    # the observed order of E1 that counts as "2"
 NOISE = 100        # E1 below NOISE * eps * (|f(x)| + |f(x + h v)|) is rounding noise
 LAST_PAIRS = 3     # the verdict reads the orders of this many smallest usable steps
 
 
+def _shapedLike(A, f0, name, what="f = fun(x0)[0]"):
+    """``A`` (finite) with the shape of ``f0``, accepting its vec; else a ValueError naming ``name``."""
+    A = asFloatArray(A, name)
+    if A.shape == f0.shape:
+        return A
+    if A.size == f0.size and (A.ndim <= 1 or f0.ndim <= 1):
+        return np.reshape(A, f0.shape, order="F")
+    raise ValueError(f"{name} must have the shape of {what} {f0.shape} (or be its vec), "
+                     f"got shape {A.shape}")
+
+
 def _applyDerivative(dF, f0, v, name):
     """J v for a derivative given as a closure, a gradient (f scalar) or a Jacobian matrix."""
     if callable(dF):
-        return np.asarray(dF(v))
-    dF = asFloatArray(dF, name, allowNonFinite=True)
+        return _shapedLike(dF(v), f0, f"{name}(v)")
+    dF = asFloatArray(dF, name)
     if np.size(f0) == 1 and dF.size == v.size:   # gradient of a scalar function
-        return np.vdot(dF, v)
+        return np.reshape(np.vdot(dF, v), f0.shape)
     if dF.ndim == 2 and dF.shape == (np.size(f0), v.size):
         return np.reshape(dF @ np.reshape(v, -1, order="F"), np.shape(f0), order="F")
     raise ValueError(f"{name} must be a callable, a gradient with {v.size} entries or a "
                      f"{np.size(f0)} x {v.size} Jacobian, got shape {dF.shape}")
+
+
+def _hessianTimes(d2F, v):
+    """H v for a Hessian given as a closure or a matrix, checked against the size of v."""
+    if callable(d2F):
+        Hv = asFloatArray(d2F(v), "d2F(v)")
+        if Hv.size != v.size:
+            raise ValueError(f"d2F(v) must have the {v.size} entries of v, got shape {Hv.shape}")
+        return Hv
+    d2F = asFloatArray(d2F, "d2F", ndim=2)
+    if d2F.shape != (v.size, v.size):
+        raise ValueError(f"d2F must be a {v.size} x {v.size} matrix, got shape {d2F.shape}")
+    return d2F @ v.ravel("F")
 
 
 def _orders(E, usable):
@@ -89,7 +115,11 @@ def checkDerivative(fun, x0, v=None, nSteps=20, doPlot=False, verbose=True, rng=
     """
     checkCallable(fun, "fun")
     x0 = asFloatArray(x0, "x0")
-    rng = np.random.default_rng(rng)
+    if isinstance(nSteps, bool) or not isinstance(nSteps, numbers.Integral):
+        raise TypeError(f"nSteps must be an integer, got {nSteps!r}")
+    if not 2 <= nSteps <= 64:
+        raise ValueError(f"nSteps must be in [2, 64] (h = 2^-1 ... 2^-nSteps), got {nSteps}")
+    rng = asRng(rng)
     v = rng.standard_normal(x0.shape).astype(x0.dtype) if v is None else asFloatArray(v, "v")
     if v.shape != x0.shape:
         raise ValueError(f"v must have the shape of x0 {x0.shape}, got shape {v.shape}")
@@ -97,17 +127,18 @@ def checkDerivative(fun, x0, v=None, nSteps=20, doPlot=False, verbose=True, rng=
     if not isinstance(out, tuple) or len(out) < 2:
         raise TypeError("fun(x) must return a tuple (f, dF) or (f, dF, d2F), "
                         f"got {type(out).__name__}")
-    f0, Jv = np.asarray(out[0]), _applyDerivative(out[1], out[0], v, "dF")
+    f0 = asFloatArray(out[0], "f = fun(x0)[0]")
+    Jv = _applyDerivative(out[1], f0, v, "dF")
     d2F = out[2] if len(out) > 2 and np.size(f0) == 1 else None
     if d2F is not None:
-        vHv = np.vdot(v, d2F(v)) if callable(d2F) else np.vdot(v, np.asarray(d2F) @ v.ravel("F"))
+        vHv = np.vdot(v, _hessianTimes(d2F, v))
     eps = np.finfo(np.result_type(f0.dtype, Jv.dtype, np.float32)).eps
 
     table = np.zeros((nSteps, 3 if d2F is None else 4))
     noise = np.zeros(nSteps)
     for k in range(nSteps):
         h = 2.0 ** -(k + 1)
-        ft = np.asarray(fun(x0 + h * v)[0])
+        ft = _shapedLike(fun(x0 + h * v)[0], f0, f"fun(x0 + h v)[0] at h = {h:g}")
         table[k, :3] = h, np.linalg.norm(ft - f0), np.linalg.norm(ft - f0 - h * Jv)
         if d2F is not None:
             table[k, 3] = abs(ft - f0 - h * Jv - h ** 2 / 2 * vHv)
@@ -165,6 +196,15 @@ def _plotTable(table, plotFile=None):
     return fig
 
 
+def _vectorOrDraw(v, name, rng):
+    """``v`` as a float array, or a standard normal array when ``v`` is a shape (a tuple)."""
+    if not isinstance(v, tuple):
+        return asFloatArray(v, name)
+    if not all(isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0 for d in v):
+        raise TypeError(f"{name} given as a shape must be a tuple of positive integers, got {v!r}")
+    return rng.standard_normal(v)
+
+
 def adjointTest(J, Jt, v, u, tol=None, verbose=False, rng=None):
     """Dot-product test that ``Jt`` is the transpose of ``J``.
 
@@ -192,18 +232,20 @@ def adjointTest(J, Jt, v, u, tol=None, verbose=False, rng=None):
     """
     checkCallable(J, "J")
     checkCallable(Jt, "Jt")
-    rng = np.random.default_rng(rng)
-    v = rng.standard_normal(v) if isinstance(v, tuple) else asFloatArray(v, "v")
-    u = rng.standard_normal(u) if isinstance(u, tuple) else asFloatArray(u, "u")
-    Jv, Jtu = np.asarray(J(v)), np.asarray(Jt(u))
+    rng = asRng(rng)
+    v, u = _vectorOrDraw(v, "v", rng), _vectorOrDraw(u, "u", rng)
+    Jv, Jtu = asFloatArray(J(v), "J(v)"), asFloatArray(Jt(u), "Jt(u)")
     if Jv.size != u.size or Jtu.size != v.size:
         raise ValueError(f"J(v) has {Jv.size} entries and u {u.size}; J'(u) has {Jtu.size} "
                          f"entries and v {v.size}: they must agree")
+    Jv, Jtu = _shapedLike(Jv, u, "J(v)", "u"), _shapedLike(Jtu, v, "Jt(u)", "v")
     a = np.vdot(u.ravel("F"), Jv.ravel("F"))
     t = np.vdot(Jtu.ravel("F"), v.ravel("F"))
     relErr = float(abs(a - t) / max(abs(a), abs(t), np.finfo(np.float64).tiny))
     if tol is None:
         tol = 1e4 * np.finfo(np.result_type(Jv.dtype, Jtu.dtype, np.float32)).eps
+    elif asScalar(tol, "tol") <= 0:
+        raise ValueError(f"tol must be positive, got {tol!r}")
     passed = relErr <= tol
     if verbose:
         print(f"u'(J v) = {a:+.16e}, v'(J' u) = {t:+.16e}, relative error {relErr:.2e} "

@@ -15,7 +15,7 @@ give a finite E. With P = exp(S - lse) (softmax of each row) and c_i = sum_j C_i
 
 import numpy as np
 
-from nnutils import asFloatArray, asShaped, checkCols, checkRows, commonDtype
+from nnutils import asFloatArray, asShaped, checkCols, checkFinite, checkRows, commonDtype
 
 
 def crossEntropy(S, C, doDerivative=True):
@@ -42,19 +42,26 @@ def crossEntropy(S, C, doDerivative=True):
     C = asFloatArray(C, "C", ndim=2)
     checkRows(C, S.shape[0], "C", "S.shape[0]")
     checkCols(C, S.shape[1], "C", "S.shape[1]")
+    if (C < 0).any():
+        raise ValueError(f"C must hold class probabilities (entries >= 0), got {np.count_nonzero(C < 0)} "
+                         f"negative entries in C with shape {C.shape}")
     dtype = commonDtype(S, C)
+    S, C = S.astype(dtype, copy=False), C.astype(dtype, copy=False)
     n = S.shape[0]
 
-    S = S - S.max(axis=1, keepdims=True)           # shift each row: exp never overflows
+    with np.errstate(over="ignore"):
+        S = S - S.max(axis=1, keepdims=True)       # shift each row: exp never overflows
+    checkFinite(S, "S minus its row maxima (a row of S spans more than the float range)", "S")
     logSumExp = np.log(np.exp(S).sum(axis=1, keepdims=True))
     logP = S - logSumExp                           # log softmax, finite for finite S
     E = -np.vdot(C, logP) / n                      # E = -(1/n) sum C .* log(P)
+    checkFinite(E, "E", "S or C")
     if not doDerivative:
         return E, None, None
 
     P = np.exp(logP)                               # softmax of each row
     c = C.sum(axis=1, keepdims=True)
-    dES = (P * c - C) / n                          # grad_S E
+    dES = checkFinite((P * c - C) / n, "grad_S E", "C")   # grad_S E
 
     def d2ES(V):  # (c/n) .* (P .* V - P .* sum(P .* V, 2))
         PV = P * asShaped(V, S.shape, "V", dtype)

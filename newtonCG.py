@@ -86,20 +86,31 @@ def _checkParam(param):
     return p
 
 
+def _checkedMatvec(H, n, name):
+    """Wrap the Hessian closure so that a wrong-sized H(v) is an error naming fun."""
+    def matvec(v):
+        Hv = asFloatArray(H(v), f"H(v) of fun({name})", allowNonFinite=True)
+        if Hv.size != n:
+            raise ValueError(f"H(v) of fun({name}) must have the {n} entries of x, got shape {Hv.shape}")
+        return Hv.reshape(v.shape)
+    return matvec
+
+
 def _evaluate(fun, x, name):
     """Call ``fun(x)``; check that it returns a scalar f, a gradient like x, and H."""
     out = fun(x)
     if not isinstance(out, tuple) or len(out) != 3:
         raise TypeError(f"fun(x) must return a tuple (f, g, H), got {type(out).__name__}")
     f, g, H = out
-    if np.size(f) != 1:
-        raise ValueError(f"fun({name}) must return a scalar f, got shape {np.shape(f)}")
-    g = np.asarray(g)
+    f = asFloatArray(f, f"f = fun({name})[0]", allowNonFinite=True)
+    if f.size != 1:
+        raise ValueError(f"fun({name}) must return a scalar f, got shape {f.shape}")
+    g = asFloatArray(g, f"g = fun({name})[1]", allowNonFinite=True)
     if g.shape != x.shape:
         raise ValueError(f"fun({name}) returned a gradient with shape {g.shape}, "
                          f"expected the shape of x {x.shape}")
     if callable(H):
-        H = LinearOperator((x.size, x.size), matvec=H, dtype=x.dtype)
+        H = LinearOperator((x.size, x.size), matvec=_checkedMatvec(H, x.size, name), dtype=x.dtype)
     else:
         H = aslinearoperator(H)
         if H.shape != (x.size, x.size):
@@ -183,14 +194,15 @@ def newtonCG(fun, x0, param=None):
             s, cgIter, cgRelRes = pcgStep(H, g, p["tolCG"], p["maxIterCG"])
             if np.linalg.norm(s) == 0:      # no CG progress: normalised steepest descent
                 s = -g / np.linalg.norm(g)
-            elif np.vdot(g, s) >= 0:        # not a descent direction: steepest descent
+            elif not np.vdot(g, s) < 0:     # not a descent direction (or NaN): steepest descent
                 s = -g
             for ls in range(1, p["maxLS"] + 1):
                 xTry = x + mu * s
                 fTry, gTry, HTry = _evaluate(fun, xTry, "x + mu s")
                 if p["verbose"]:
                     print(f"{k:4d}.{ls:<2d}  {fTry:12.6e}  {rows[-1][1]:10.2e}")
-                if np.isfinite(fTry) and fTry < f + p["c1"] * mu * np.vdot(g, s):
+                if np.isfinite(fTry) and np.isfinite(gTry).all() \
+                        and fTry < f + p["c1"] * mu * np.vdot(g, s):
                     break
                 mu /= 2
             else:

@@ -99,8 +99,31 @@ def asShaped(V, shape, name, dtype):
         return V.astype(dtype, copy=False)
     if (V.ndim == 1 and V.size == size) or V.shape == (size, 1):
         return mat(V.astype(dtype, copy=False), shape)
+    hint = "; did you pass it transposed?" if V.shape == tuple(shape)[::-1] else ""
     raise ValueError(f"{name} must have shape {tuple(shape)} or be its vec of length {size}, "
-                     f"got shape {V.shape}")
+                     f"got shape {V.shape}{hint}")
+
+
+def checkFinite(A, what, names):
+    """Raise a ValueError when an intermediate result ``what`` overflowed to inf/NaN.
+
+    ``names`` lists the arguments to rescale, e.g. ``checkFinite(S, "S = Z W", "Z and W")``.
+    """
+    if not np.isfinite(A).all():
+        raise ValueError(f"{what} overflowed to inf/NaN in {A.dtype} (largest finite "
+                         f"{np.finfo(A.dtype).max:.2e}): rescale {names}")
+    return A
+
+
+def asRng(rng, name="rng"):
+    """``np.random.default_rng(rng)``, with an error that names ``name`` for a bad seed."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is not None and (isinstance(rng, (bool, np.bool_)) or not isinstance(rng, numbers.Integral)):
+        raise TypeError(f"{name} must be None, an integer seed or a numpy Generator, got {_describe(rng)}")
+    if rng is not None and rng < 0:
+        raise ValueError(f"{name} must be a non-negative seed, got {rng!r}")
+    return np.random.default_rng(rng)
 
 
 def checkRows(A, rows, name, what):
@@ -137,6 +160,31 @@ def getActivation(act):
     if isinstance(act, str) and act in known:
         return known[act]
     raise ValueError(f"act must be a callable or one of {sorted(known)}, got {_describe(act)}")
+
+
+def callActivation(act, X, doDerivative):
+    """``A, dA = act(X, doDerivative=doDerivative)``, checking what a user's ``act`` returns.
+
+    ``A`` (and ``dA`` unless ``doDerivative`` is False) must be finite arrays
+    shaped like ``X``; anything else is a TypeError/ValueError naming ``act``.
+    """
+    try:
+        out = act(X, doDerivative=doDerivative)
+    except TypeError as err:
+        raise TypeError(f"act must be called as act(X, doDerivative=...) and return (A, dA) like "
+                        f"tanhActivation; calling it raised TypeError: {err}") from err
+    if not isinstance(out, tuple) or len(out) != 2:
+        raise TypeError(f"act must return a tuple (A, dA), got {_describe(out)}")
+    A, dA = out
+    A = asFloatArray(A, "A = act(X)[0]")
+    if A.shape != X.shape:
+        raise ValueError(f"act must return A shaped like its input {X.shape}, got A with shape {A.shape}")
+    if doDerivative:
+        dA = asFloatArray(dA, "dA = act(X)[1]")
+        if dA.shape != X.shape:
+            raise ValueError(f"act must return dA shaped like its input {X.shape}, "
+                             f"got dA with shape {dA.shape}")
+    return A, dA
 
 
 def saveFigure(fig, name):

@@ -16,7 +16,17 @@ mat-vec is one matrix product and one elementwise product.
 
 import numpy as np
 
-from nnutils import asFloatArray, asScalar, asShaped, checkCols, commonDtype, getActivation, vec
+from nnutils import (
+    asFloatArray,
+    asScalar,
+    asShaped,
+    callActivation,
+    checkCols,
+    checkFinite,
+    commonDtype,
+    getActivation,
+    vec,
+)
 
 
 def singleLayer(K, b, Y, act="tanh", doDerivative=True):
@@ -63,7 +73,8 @@ def singleLayer(K, b, Y, act="tanh", doDerivative=True):
     act = getActivation(act)
     (n, nf), m = Y.shape, K.shape[1]
 
-    Z, dA = act(Y @ K + b, doDerivative=doDerivative)
+    YKb = checkFinite(Y @ K + b, "Y K + b", "K, b or Y")
+    Z, dA = callActivation(act, YKb, doDerivative)
     if not doDerivative:
         return Z, None, None, None, None, None, None
 

@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 
 from crossEntropy import crossEntropy
-from nnutils import asFloatArray, checkRows, commonDtype, getActivation, mat, vec
+from nnutils import asFloatArray, checkFinite, checkRows, commonDtype, getActivation, mat, vec
 from singleLayer import singleLayer
 
 
@@ -90,7 +90,7 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True):
     K, b, W = splitX(x, nf, m, nc)
 
     Z, JKt, Jbt, JYt, JK, Jb, JY = singleLayer(K, b, Y, getActivation(act), doDerivative)
-    S = Z @ W
+    S = checkFinite(Z @ W, "S = Z W", "x (its W part)")
     Ec, dES, d2ES = crossEntropy(S, C, doDerivative)
     if not doDerivative:
         return Ec, None, None

@@ -16,7 +16,7 @@ E is linear-in-S composed with a convex function, so both Hessians are exact
 import numpy as np
 
 from crossEntropy import crossEntropy
-from nnutils import asFloatArray, asShaped, checkCols, checkRows, commonDtype
+from nnutils import asFloatArray, asShaped, checkCols, checkFinite, checkRows, commonDtype
 
 
 def softMax(W, Z, C):
@@ -58,7 +58,7 @@ def softMax(W, Z, C):
     checkCols(C, W.shape[1], "C", "W.shape[1]")
     dtype = commonDtype(W, Z, C)
 
-    S = Z @ W
+    S = checkFinite(Z @ W, "S = Z W", "Z or W")
     E, dES, d2ES = crossEntropy(S, C)
     dEW = Z.T @ dES
     dEZ = dES @ W.T
