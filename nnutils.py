@@ -151,12 +151,20 @@ def getActivation(act):
     """Return the activation function for ``act``: a callable, or the name of a known one.
 
     An activation maps ``Y`` to ``A, dA`` (``A = sigma(Y)``, ``dA = sigma'(Y)``)
-    and takes ``doDerivative`` like ``tanhActivation``.
+    and takes ``doDerivative`` like ``tanhActivation``. Known names: "tanh",
+    "smoothRelu", "sine", their function names, and the course's file names
+    "smoothRelU" and "sinActivation".
     """
     if callable(act):
         return act
-    from tanhActivation import tanhActivation  # imported here: it imports this module
-    known = {"tanh": tanhActivation, "tanhActivation": tanhActivation}
+    # imported here: these modules import this one
+    from sineActivation import sineActivation
+    from smoothReluActivation import smoothReluActivation
+    from tanhActivation import tanhActivation
+    known = {"tanh": tanhActivation, "tanhActivation": tanhActivation,
+             "smoothRelu": smoothReluActivation, "smoothReluActivation": smoothReluActivation,
+             "smoothRelU": smoothReluActivation,
+             "sine": sineActivation, "sineActivation": sineActivation, "sinActivation": sineActivation}
     if isinstance(act, str) and act in known:
         return known[act]
     raise ValueError(f"act must be a callable or one of {sorted(known)}, got {_describe(act)}")
