@@ -195,6 +195,32 @@ def callActivation(act, X, doDerivative):
     return A, dA
 
 
+def callRegularizer(reg, x, name="reg"):
+    """``Rc, dR, d2R = reg(x)`` (e.g. ``genTikhonov``), checked; dR and d2R(v) come back as vecs.
+
+    ``reg`` must return a finite scalar Rc, a gradient with the entries of x and
+    a Hessian mat-vec closure; anything else is a TypeError/ValueError naming ``name``.
+    """
+    checkCallable(reg, name)
+    out = reg(x)
+    if not isinstance(out, tuple) or len(out) != 3:
+        raise TypeError(f"{name}(x) must return a tuple (Rc, dR, d2R) like genTikhonov, got {_describe(out)}")
+    Rc, dR, d2R = out
+    Rc = asScalar(Rc, f"Rc = {name}(x)[0]", x.dtype)
+    dR = asFloatArray(dR, f"dR = {name}(x)[1]")
+    if dR.size != x.size:
+        raise ValueError(f"dR = {name}(x)[1] must have the {x.size} entries of x, got shape {dR.shape}")
+    checkCallable(d2R, f"d2R = {name}(x)[2]")
+
+    def d2Rvec(v):
+        Hv = asFloatArray(d2R(v), f"d2R(v) of {name}")
+        if Hv.size != x.size:
+            raise ValueError(f"d2R(v) of {name} must have the {x.size} entries of x, got shape {Hv.shape}")
+        return vec(Hv).astype(x.dtype, copy=False)
+
+    return Rc, vec(dR).astype(x.dtype, copy=False), d2Rvec
+
+
 def saveFigure(fig, name):
     """Save ``fig`` as ``figures/<name>.png`` next to the scripts; return the path."""
     import os

@@ -3,6 +3,7 @@
 Slide "Putting Things Together": with x = [K(:); b; W(:)],
 
     E(K, b, W) = E(Z W, C),   Z = sigma(Y K + b)
+    (+ alpha R(W, K, b) of slide "Learning the Weights" when a regulariser is given)
 
     1. grad_Z E = grad_S E(S) W',   S = Z W
     2. grad_K E = J_K' grad_Z E
@@ -21,7 +22,16 @@ import numbers
 import numpy as np
 
 from crossEntropy import crossEntropy
-from nnutils import asFloatArray, checkFinite, checkRows, commonDtype, getActivation, mat, vec
+from nnutils import (
+    asFloatArray,
+    callRegularizer,
+    checkFinite,
+    checkRows,
+    commonDtype,
+    getActivation,
+    mat,
+    vec,
+)
 from singleLayer import singleLayer
 
 
@@ -33,7 +43,7 @@ def splitX(x, nf, m, nc):
     return K, b, W
 
 
-def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True):
+def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None):
     """Cross entropy of the single-layer network, its gradient and Gauss-Newton Hessian.
 
     MATLAB: ``[Ec,dE,H] = singleLayerNNObjFun(x,Y,C,m)``.
@@ -55,11 +65,15 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True):
         sigma', no gradient products. Use it where only the value is needed,
         e.g. ``singleLayerNNObjFun(x, Y, C, m, doDerivative=False)[0]`` in
         landscape plots; it costs about half a full call.
+    reg : callable, optional
+        Regulariser ``x -> (Rc, dR, d2R)`` on the whole x, e.g.
+        ``lambda x: genTikhonov(x, lam=1e-3)`` for the slide's alpha R(W, K, b):
+        Rc is added to Ec, dR to dE and d2R(v) to H(v).
 
     Returns
     -------
     Ec : float
-        The cross entropy.
+        The cross entropy (plus Rc when ``reg`` is given).
     dE : ndarray, length len(x)
         Gradient ``[grad_K E(:); grad_b E; grad_W E(:)]``.
     H : callable
@@ -92,6 +106,9 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True):
     Z, JKt, Jbt, JYt, JK, Jb, JY = singleLayer(K, b, Y, getActivation(act), doDerivative)
     S = checkFinite(Z @ W, "S = Z W", "x (its W part)")
     Ec, dES, d2ES = crossEntropy(S, C, doDerivative)
+    if reg is not None:                # + alpha R(W, K, b)
+        Rc, dR, d2R = callRegularizer(reg, x)
+        Ec = Ec + Rc
     if not doDerivative:
         return Ec, None, None
 
@@ -100,6 +117,8 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True):
     dEb = Jbt(dEZ)                     # 3. grad_b E = J_b' grad_Z E
     dEW = Z.T @ dES                    # 4. grad_W E = Z' grad_S E
     dE = np.concatenate([vec(dEK), [dEb], vec(dEW)])
+    if reg is not None:
+        dE = dE + dR
 
     def H(v):  # Gauss-Newton: J' (Hess_S E) J v
         v = asFloatArray(v, "v", ndim=(1, 2))
@@ -109,7 +128,8 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True):
         dS = (JK(vK) + Jb(vb)) @ W + Z @ vW        # J v: the change of S = Z W
         U = d2ES(dS)                               # Hess_S E [J v]
         dZ = U @ W.T                               # J' U, through Z ...
-        return np.concatenate([vec(JKt(dZ)), [Jbt(dZ)], vec(Z.T @ U)])  # ... and through W
+        Hv = np.concatenate([vec(JKt(dZ)), [Jbt(dZ)], vec(Z.T @ U)])  # ... and through W
+        return Hv if reg is None else Hv + d2R(v)
 
     return Ec, dE, H
 
