@@ -62,26 +62,31 @@ def pcgStep(H, g, tolCG, maxIterCG):
     return best["s"], best["iter"], best["res"] / normB
 
 
-def _checkParam(param):
-    """Fill in the defaults and reject unknown or ill-typed entries."""
+def _checkParam(param, defaults=DEFAULTS):
+    """Fill in the defaults and reject unknown or ill-typed entries.
+
+    Entries whose default is an int must be non-negative integers, those whose
+    default is a float finite numbers >= 0 (``steepestDescent`` and ``sgd``
+    pass their own ``defaults``).
+    """
     if param is None:
         param = {}
     if not isinstance(param, dict):
         raise TypeError(f"param must be a dict, got {type(param).__name__}")
-    unknown = set(param) - set(DEFAULTS)
+    unknown = set(param) - set(defaults)
     if unknown:
-        raise ValueError(f"param has unknown entries {sorted(unknown)}; known: {sorted(DEFAULTS)}")
-    p = {**DEFAULTS, **param}
-    for key in ("maxIter", "maxIterCG", "maxLS"):
+        raise ValueError(f"param has unknown entries {sorted(unknown)}; known: {sorted(defaults)}")
+    p = {**defaults, **param}
+    for key in (k for k, d in defaults.items() if type(d) is int):
         if isinstance(p[key], bool) or not isinstance(p[key], numbers.Integral) or p[key] < 0:
             raise TypeError(f"param['{key}'] must be a non-negative integer, got {p[key]!r}")
-    for key in ("tolCG", "gradTol", "c1"):
+    for key in (k for k, d in defaults.items() if type(d) is float):
         if isinstance(p[key], bool) or not isinstance(p[key], numbers.Real) \
                 or not np.isfinite(p[key]) or p[key] < 0:
             raise TypeError(f"param['{key}'] must be a finite number >= 0, got {p[key]!r}")
-    if p["c1"] >= 1:
+    if p.get("c1", 0) >= 1:
         raise ValueError(f"param['c1'] must be in [0, 1), got {p['c1']!r}")
-    if p["callback"] is not None:
+    if p.get("callback") is not None:
         checkCallable(p["callback"], "param['callback']")
     return p
 
@@ -96,11 +101,18 @@ def _checkedMatvec(H, n, name):
     return matvec
 
 
-def _evaluate(fun, x, name):
-    """Call ``fun(x)``; check that it returns a scalar f, a gradient like x, and H."""
+def _evaluate(fun, x, name, needH=True):
+    """Call ``fun(x)``; check that it returns a scalar f, a gradient like x, and H.
+
+    With ``needH=False`` (first-order methods) ``fun`` may return ``(f, g)``;
+    anything after g is ignored and H comes back as None.
+    """
     out = fun(x)
+    if not needH and isinstance(out, tuple) and len(out) >= 2:
+        out = (*out[:2], None)
     if not isinstance(out, tuple) or len(out) != 3:
-        raise TypeError(f"fun(x) must return a tuple (f, g, H), got {type(out).__name__}")
+        raise TypeError(f"fun(x) must return a tuple (f, g, H){'' if needH else ' or (f, g)'}, "
+                        f"got {type(out).__name__}")
     f, g, H = out
     f = asFloatArray(f, f"f = fun({name})[0]", allowNonFinite=True)
     if f.size != 1:
@@ -109,7 +121,9 @@ def _evaluate(fun, x, name):
     if g.shape != x.shape:
         raise ValueError(f"fun({name}) returned a gradient with shape {g.shape}, "
                          f"expected the shape of x {x.shape}")
-    if callable(H):
+    if H is None and not needH:
+        pass
+    elif callable(H):
         H = LinearOperator((x.size, x.size), matvec=_checkedMatvec(H, x.size, name), dtype=x.dtype)
     else:
         H = aslinearoperator(H)
