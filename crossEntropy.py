@@ -15,7 +15,7 @@ give a finite E. With P = exp(S - lse) (softmax of each row) and c_i = sum_j C_i
 
 import numpy as np
 
-from nnutils import asFloatArray, asShaped, checkCols, checkFinite, checkRows, commonDtype
+from nnutils import asFloatArray, asShaped, checkCols, checkFinite, checkRows, commonDtype, finiteResult
 
 
 def crossEntropy(S, C, doDerivative=True):
@@ -51,11 +51,12 @@ def crossEntropy(S, C, doDerivative=True):
 
     with np.errstate(over="ignore"):
         S = S - S.max(axis=1, keepdims=True)       # shift each row: exp never overflows
-    checkFinite(S, "S minus its row maxima (a row of S spans more than the float range)", "S")
+    checkFinite(S, "S minus its row maxima (a row spans more than the float range)",
+                "S (in softMax and singleLayerNNObjFun S = Z W: W, Z or x)")
     logSumExp = np.log(np.exp(S).sum(axis=1, keepdims=True))
     logP = S - logSumExp                           # log softmax, finite for finite S
     E = -np.vdot(C, logP) / n                      # E = -(1/n) sum C .* log(P)
-    checkFinite(E, "E", "S or C")
+    checkFinite(E, "E", "S or C (in softMax and singleLayerNNObjFun S = Z W: W, Z or x)")
     if not doDerivative:
         return E, None, None
 
@@ -63,6 +64,7 @@ def crossEntropy(S, C, doDerivative=True):
     c = C.sum(axis=1, keepdims=True)
     dES = checkFinite((P * c - C) / n, "grad_S E", "C")   # grad_S E
 
+    @finiteResult
     def d2ES(V):  # (c/n) .* (P .* V - P .* sum(P .* V, 2))
         PV = P * asShaped(V, S.shape, "V", dtype)
         return (c / n) * (PV - P * PV.sum(axis=1, keepdims=True))

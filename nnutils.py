@@ -115,6 +115,25 @@ def checkFinite(A, what, names):
     return A
 
 
+def finiteResult(f):
+    """Decorate a mat-vec closure: a result that overflowed is a ValueError, never a silent inf/NaN."""
+    arg = f.__code__.co_varnames[0]
+
+    def checked(V):
+        return checkFinite(f(V), f"{f.__name__}({arg})", arg)
+
+    checked.__name__, checked.__doc__ = f.__name__, f.__doc__
+    return checked
+
+
+def callUser(f, name, *args):
+    """``f(*args)`` for a function the user passed; its ValueError/TypeError is re-raised naming it."""
+    try:
+        return f(*args)
+    except (ValueError, TypeError) as err:
+        raise type(err)(f"{name} raised {type(err).__name__}: {err}") from err
+
+
 def asRng(rng, name="rng"):
     """``np.random.default_rng(rng)``, with an error that names ``name`` for a bad seed."""
     if isinstance(rng, np.random.Generator):

@@ -28,6 +28,7 @@ from nnutils import (
     checkFinite,
     checkRows,
     commonDtype,
+    finiteResult,
     getActivation,
     mat,
     vec,
@@ -120,9 +121,10 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None):
     if reg is not None:
         dE = dE + dR
 
+    @finiteResult
     def H(v):  # Gauss-Newton: J' (Hess_S E) J v
         v = asFloatArray(v, "v", ndim=(1, 2))
-        if v.size != nx:
+        if v.size != nx or (v.ndim == 2 and v.shape[1] != 1):
             raise ValueError(f"v must be a vector of length len(x) = {nx}, got shape {v.shape}")
         vK, vb, vW = splitX(vec(v).astype(dtype, copy=False), nf, m, nc)
         dS = (JK(vK) + Jb(vb)) @ W + Z @ vW        # J v: the change of S = Z W

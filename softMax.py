@@ -16,7 +16,7 @@ E is linear-in-S composed with a convex function, so both Hessians are exact
 import numpy as np
 
 from crossEntropy import crossEntropy
-from nnutils import asFloatArray, asShaped, checkCols, checkFinite, checkRows, commonDtype
+from nnutils import asFloatArray, asShaped, checkCols, checkFinite, checkRows, commonDtype, finiteResult
 
 
 def softMax(W, Z, C):
@@ -57,15 +57,18 @@ def softMax(W, Z, C):
     checkRows(C, Z.shape[0], "C", "Z.shape[0]")
     checkCols(C, W.shape[1], "C", "W.shape[1]")
     dtype = commonDtype(W, Z, C)
+    W, Z, C = (A.astype(dtype, copy=False) for A in (W, Z, C))
 
     S = checkFinite(Z @ W, "S = Z W", "Z or W")
     E, dES, d2ES = crossEntropy(S, C)
     dEW = Z.T @ dES
     dEZ = dES @ W.T
 
+    @finiteResult
     def d2EW(V):  # Z' Hess_S E [Z V]
         return Z.T @ d2ES(Z @ asShaped(V, W.shape, "V", dtype))
 
+    @finiteResult
     def d2EZ(V):  # Hess_S E [V W] W'
         return d2ES(asShaped(V, Z.shape, "V", dtype) @ W) @ W.T
 
