@@ -6,18 +6,23 @@ points the checks at another folder of .m files.
 """
 
 import os
+import shutil
 
 import numpy as np
 import pytest
 
 from crosscheck import octaveParity
 from crosscheck.octaveSession import (
+    INSTALL_HINT,
     REQUIRED,
     MFileError,
     OctaveDiedError,
     OctaveSession,
     OctaveUnavailableError,
 )
+
+if shutil.which("octave-cli") is None and os.environ.get("REQUIRE_OCTAVE") != "1":
+    pytest.skip(INSTALL_HINT, allow_module_level=True)   # one line in the summary
 
 
 @pytest.fixture(scope="session")
