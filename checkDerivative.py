@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from nnutils import asFloatArray, asRng, asScalar, checkCallable
+from nnutils import asFloatArray, asRng, asScalar, callUser, checkCallable
 
 ORDER_MIN = 1.8    # the observed order of E1 that counts as "2"
 NOISE = 100        # E1 below NOISE * eps * (|f(x)| + |f(x + h v)|) is rounding noise
@@ -41,7 +41,7 @@ def _shapedLike(A, f0, name, what="f = fun(x0)[0]"):
 def _applyDerivative(dF, f0, v, name):
     """J v for a derivative given as a closure, a gradient (f scalar) or a Jacobian matrix."""
     if callable(dF):
-        return _shapedLike(dF(v), f0, f"{name}(v)")
+        return _shapedLike(callUser(dF, f"{name}(v)", v), f0, f"{name}(v)")
     dF = asFloatArray(dF, name)
     if np.size(f0) == 1 and dF.size == v.size:   # gradient of a scalar function
         return np.reshape(np.vdot(dF, v), f0.shape)
@@ -54,7 +54,7 @@ def _applyDerivative(dF, f0, v, name):
 def _hessianTimes(d2F, v):
     """H v for a Hessian given as a closure or a matrix, checked against the size of v."""
     if callable(d2F):
-        Hv = asFloatArray(d2F(v), "d2F(v)")
+        Hv = asFloatArray(callUser(d2F, "d2F(v)", v), "d2F(v)")
         if Hv.size != v.size:
             raise ValueError(f"d2F(v) must have the {v.size} entries of v, got shape {Hv.shape}")
         return Hv
@@ -124,7 +124,7 @@ def checkDerivative(fun, x0, v=None, nSteps=20, doPlot=False, verbose=True, rng=
     v = rng.standard_normal(x0.shape).astype(x0.dtype) if v is None else asFloatArray(v, "v")
     if v.shape != x0.shape:
         raise ValueError(f"v must have the shape of x0 {x0.shape}, got shape {v.shape}")
-    out = fun(x0)
+    out = callUser(fun, "fun(x0)", x0)
     if not isinstance(out, tuple) or len(out) < 2:
         raise TypeError("fun(x) must return a tuple (f, dF) or (f, dF, d2F), "
                         f"got {type(out).__name__}")
@@ -139,7 +139,8 @@ def checkDerivative(fun, x0, v=None, nSteps=20, doPlot=False, verbose=True, rng=
     noise = np.zeros(nSteps)
     for k in range(nSteps):
         h = 2.0 ** -(k + 1)
-        ft = _shapedLike(fun(x0 + h * v)[0], f0, f"fun(x0 + h v)[0] at h = {h:g}")
+        what = f"fun(x0 + h v)[0] at h = {h:g}"
+        ft = _shapedLike(callUser(lambda x: fun(x)[0], what, x0 + h * v), f0, what)
         table[k, :3] = h, np.linalg.norm(ft - f0), np.linalg.norm(ft - f0 - h * Jv)
         if d2F is not None:
             table[k, 3] = abs(ft - f0 - h * Jv - h ** 2 / 2 * vHv)
@@ -241,13 +242,16 @@ def adjointTest(J, Jt, v, u, tol=None, verbose=False, rng=None):
     checkCallable(Jt, "Jt")
     rng = asRng(rng)
     v, u = _vectorOrDraw(v, "v", rng), _vectorOrDraw(u, "u", rng)
-    Jv, Jtu = asFloatArray(J(v), "J(v)"), asFloatArray(Jt(u), "Jt(u)")
+    Jv = asFloatArray(callUser(J, "J(v)", v), "J(v)")
+    Jtu = asFloatArray(callUser(Jt, "Jt(u)", u), "Jt(u)")
     if Jv.size != u.size or Jtu.size != v.size:
-        raise ValueError(f"J(v) has {Jv.size} entries and u {u.size}; J'(u) has {Jtu.size} "
+        raise ValueError(f"J(v) has {Jv.size} entries and u {u.size}; Jt(u) has {Jtu.size} "
                          f"entries and v {v.size}: they must agree")
     Jv, Jtu = _shapedLike(Jv, u, "J(v)", "u"), _shapedLike(Jtu, v, "Jt(u)", "v")
     a = np.vdot(u.ravel("F"), Jv.ravel("F"))
     t = np.vdot(Jtu.ravel("F"), v.ravel("F"))
+    if not (np.isfinite(a) and np.isfinite(t)):
+        raise ValueError(f"u'(J v) = {a} and v'(Jt u) = {t} overflowed: rescale v and u")
     relErr = float(abs(a - t) / max(abs(a), abs(t), np.finfo(np.float64).tiny))
     if tol is None:
         tol = 1e4 * np.finfo(np.result_type(Jv.dtype, Jtu.dtype, np.float32)).eps

@@ -5,7 +5,7 @@
 
 import numpy as np
 
-from nnutils import asFloatArray
+from nnutils import asFloatArray, checkFinite
 
 
 def rosenbrock(x):
@@ -17,6 +17,7 @@ def rosenbrock(x):
     f = (1 - x1) ** 2 + 100 * (x2 - x1 ** 2) ** 2
     g = np.array([-2 * (1 - x1) - 400 * x1 * (x2 - x1 ** 2), 200 * (x2 - x1 ** 2)])
     H = np.array([[2 - 400 * x2 + 1200 * x1 ** 2, -400 * x1], [-400 * x1, 200.0]])
+    checkFinite(np.concatenate([[f], g, H.ravel()]), f"rosenbrock at x = {x}", "x")  # |x| beyond ~1e77
     return f, g, H
 
 
