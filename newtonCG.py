@@ -20,22 +20,24 @@ import warnings
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, aslinearoperator, cg
 
-from nnutils import asFloatArray, checkCallable
+from nnutils import asFloatArray, callUser, checkCallable
 
 DEFAULTS = dict(maxIter=10, tolCG=1e-2, maxIterCG=10, gradTol=0.0, c1=0.0, maxLS=20,
-                verbose=True, callback=None, storeIterates=True)
+                verbose=True, callback=None, storeIterates=True, forcing=None, cgIterate="pcg")
 STATUS = {0: "maximum number of iterations reached", 1: "gradient tolerance reached",
           2: "line search failed", 3: "stopped by the callback",
           4: "interrupted (KeyboardInterrupt): returning the last accepted iterate"}
 
 
-def pcgStep(H, g, tolCG, maxIterCG):
+def pcgStep(H, g, tolCG, maxIterCG, cgIterate="pcg"):
     """Solve ``H s = -g`` by CG and return ``s, iterations, relative residual`` as MATLAB's pcg.
 
     scipy's ``cg`` does the work. Where it stops at ``maxIterCG`` without
     converging, MATLAB's and Octave's ``pcg`` return the iterate with the
     smallest residual, not the last one; so do we. CG hands each residual r_k
     to the preconditioner, so an identity preconditioner records ||r_k||.
+    ``cgIterate="last"`` returns the last iterate instead (truncated Newton:
+    CG's iterates decrease the quadratic model even where the residual grows).
     """
     b = -g
     normB = np.linalg.norm(b)
@@ -58,8 +60,21 @@ def pcgStep(H, g, tolCG, maxIterCG):
     M = LinearOperator((n, n), matvec=identity, dtype=b.dtype)
     s, _ = cg(H, b, rtol=tolCG, atol=0.0, maxiter=maxIterCG, M=M, callback=callback)
     if last["iter"] > 0:  # the last iterate's residual never reached the preconditioner
-        keepIfBest(s, np.linalg.norm(b - H @ s), last["iter"])
+        lastRes = np.linalg.norm(b - H @ s)
+        if cgIterate == "last":
+            return s, last["iter"], lastRes / normB
+        keepIfBest(s, lastRes, last["iter"])
     return best["s"], best["iter"], best["res"] / normB
+
+
+def forcingTerm(normG, normG0):
+    """The adaptive CG tolerance eta_k = min(0.5, sqrt(||g_k|| / ||g_0||)) (a forcing term).
+
+    Loose far from a minimum, where a rough Newton step is as good as an exact
+    one, and tighter as the gradient shrinks, which keeps Newton's fast local
+    convergence (Eisenstat and Walker's choice, Nocedal and Wright, sec. 7.1).
+    """
+    return min(0.5, float(np.sqrt(normG / normG0)))
 
 
 def _checkParam(param, defaults=DEFAULTS):
@@ -88,13 +103,17 @@ def _checkParam(param, defaults=DEFAULTS):
         raise ValueError(f"param['c1'] must be in [0, 1), got {p['c1']!r}")
     if p.get("callback") is not None:
         checkCallable(p["callback"], "param['callback']")
+    if p.get("forcing") not in (None, "adaptive"):
+        raise ValueError(f"param['forcing'] must be None or 'adaptive', got {p['forcing']!r}")
+    if p.get("cgIterate", "pcg") not in ("pcg", "last"):
+        raise ValueError(f"param['cgIterate'] must be 'pcg' or 'last', got {p['cgIterate']!r}")
     return p
 
 
 def _checkedMatvec(H, n, name):
     """Wrap the Hessian closure so that a wrong-sized H(v) is an error naming fun."""
     def matvec(v):
-        Hv = asFloatArray(H(v), f"H(v) of fun({name})", allowNonFinite=True)
+        Hv = asFloatArray(callUser(H, f"H(v) of fun({name})", v), f"H(v) of fun({name})", allowNonFinite=True)
         if Hv.size != n:
             raise ValueError(f"H(v) of fun({name}) must have the {n} entries of x, got shape {Hv.shape}")
         return Hv.reshape(v.shape)
@@ -107,7 +126,7 @@ def _evaluate(fun, x, name, needH=True):
     With ``needH=False`` (first-order methods) ``fun`` may return ``(f, g)``;
     anything after g is ignored and H comes back as None.
     """
-    out = fun(x)
+    out = callUser(fun, f"fun({name})", x)
     if not needH and isinstance(out, tuple) and len(out) >= 2:
         out = (*out[:2], None)
     if not isinstance(out, tuple) or len(out) != 3:
@@ -126,7 +145,11 @@ def _evaluate(fun, x, name, needH=True):
     elif callable(H):
         H = LinearOperator((x.size, x.size), matvec=_checkedMatvec(H, x.size, name), dtype=x.dtype)
     else:
-        H = aslinearoperator(H)
+        try:
+            H = aslinearoperator(H)
+        except TypeError:
+            raise TypeError(f"fun({name}) must return H as a matrix or a closure v -> H v, "
+                            f"got {type(H).__name__}") from None
         if H.shape != (x.size, x.size):
             raise ValueError(f"fun({name}) returned H with shape {H.shape}, "
                              f"expected {(x.size, x.size)}")
@@ -167,6 +190,18 @@ def newtonCG(fun, x0, param=None):
             ``callback(x)`` after every iteration; returning True stops.
         storeIterates : bool, default True
             Keep every iterate in xAll.
+        forcing : None or "adaptive", default None
+            None: CG stops at the fixed relative tolerance tolCG (the course).
+            "adaptive": iteration k uses the forcing term
+            ``eta_k = min(0.5, sqrt(||g_k|| / ||g_0||))`` instead of tolCG
+            (see ``forcingTerm``); give it room with a larger maxIterCG,
+            e.g. 50. Not in the course's ``newtonCG.m``.
+        cgIterate : "pcg" or "last", default "pcg"
+            The step when CG stops at maxIterCG unconverged: "pcg" the iterate
+            with the smallest residual (MATLAB's pcg, the course), "last" the
+            last CG iterate (truncated Newton, Nocedal and Wright Alg. 7.1),
+            which on ill-conditioned Gauss-Newton systems is a much better
+            step: there the residual of CG stalls while the model still drops.
 
     Returns
     -------
@@ -205,7 +240,8 @@ def newtonCG(fun, x0, param=None):
             if rows[-1][1] <= p["gradTol"]:
                 status = 1
                 break
-            s, cgIter, cgRelRes = pcgStep(H, g, p["tolCG"], p["maxIterCG"])
+            tolCG = p["tolCG"] if p["forcing"] is None else forcingTerm(rows[-1][1], rows[0][1])
+            s, cgIter, cgRelRes = pcgStep(H, g, tolCG, p["maxIterCG"], p["cgIterate"])
             if np.linalg.norm(s) == 0:      # no CG progress: normalised steepest descent
                 s = -g / np.linalg.norm(g)
             elif not np.vdot(g, s) < 0:     # not a descent direction (or NaN): steepest descent
