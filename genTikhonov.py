@@ -18,7 +18,7 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-from nnutils import asFloatArray, asScalar, asShaped, mat, vec
+from nnutils import asFloatArray, asScalar, asShaped, checkFinite, finiteResult, mat, vec
 
 
 def _asOperator(L, nx):
@@ -88,11 +88,13 @@ def genTikhonov(x, lam=1.0, L=None):
     Rc = 0.5 * lam * np.vdot(LX, LX)               # R = 0.5 lam ||L x||^2
     dR = np.reshape(vec(lam * LtL(X)), shape)      # grad R = lam L' L x
 
+    @finiteResult
     def d2R(v):  # Hess R v = lam L' L v
         V = vec(asShaped(v, shape, "v", x.dtype))
         V = V if L is None else mat(V, X.shape)
         return np.reshape(vec(lam * LtL(V)), shape)
 
+    checkFinite(np.append(dR, Rc), "R(x) = 0.5 lam ||L x||^2 or its gradient", "x, lam or L")
     return Rc, dR, d2R
 
 

@@ -54,10 +54,11 @@ def smoothReluActivation(Y, doDerivative=True, eta=0.1):
     if not eta > 0:
         raise ValueError(f"eta must be positive (half-width of the parabola), got {eta!r}")
     quad = np.abs(Y) <= eta                                # the parabola's interval
-    A = np.where(quad, (Y + eta) ** 2 / (4 * eta), np.maximum(Y, 0))
+    t = 1 + np.where(quad, Y, 0) / eta                     # (y + eta)/eta: no overflow for huge eta
+    A = np.where(quad, eta / 4 * t * t, np.maximum(Y, 0))  # (y + eta)^2 / (4 eta)
     if not doDerivative:
         return A, None
-    dA = np.where(quad, (Y + eta) / (2 * eta), (Y > eta).astype(Y.dtype))
+    dA = np.where(quad, t / 2, (Y > eta).astype(Y.dtype))   # (y + eta) / (2 eta)
     return A, dA
 
 

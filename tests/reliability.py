@@ -1,0 +1,41 @@
+"""Counts of the reliability suites (issue 6), printed at the end of the test run.
+
+The property tests record every generated example, the hostile-input suite
+every malformed call and how it ended; ``tests/conftest.py`` prints the totals
+in pytest's terminal summary.
+"""
+
+import collections
+
+PROPERTIES = collections.Counter()                              # property name -> examples checked
+HOSTILE = collections.defaultdict(collections.Counter)          # function -> {outcome: calls}
+
+
+def recordProperty(name):
+    """Count one generated example of the property ``name``."""
+    PROPERTIES[name] += 1
+
+
+def recordHostile(function, outcome):
+    """Count one malformed call of ``function`` that ended in ``outcome``."""
+    HOSTILE[function][outcome] += 1
+
+
+def summaryLines():
+    """The lines the terminal summary prints (empty when no reliability test ran)."""
+    lines = []
+    if PROPERTIES:
+        lines.append(f"reliability: {len(PROPERTIES)} properties checked over "
+                     f"{sum(PROPERTIES.values())} generated examples")
+    if HOSTILE:
+        total = collections.Counter()
+        for outcomes in HOSTILE.values():
+            total.update(outcomes)
+        lines.append(f"reliability: {sum(total.values())} hostile calls: {total['ValueError']} ValueError, "
+                     f"{total['TypeError']} TypeError, {total['correct']} correct results "
+                     f"(other outcomes fail the suite)")
+        for function, outcomes in sorted(HOSTILE.items()):
+            lines.append(f"  {function:<28} {sum(outcomes.values()):5d} calls: "
+                         f"{outcomes['ValueError']:4d} ValueError, {outcomes['TypeError']:4d} TypeError, "
+                         f"{outcomes['correct']:4d} correct")
+    return lines
