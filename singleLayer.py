@@ -74,7 +74,9 @@ def singleLayer(K, b, Y, act="tanh", doDerivative=True):
     act = getActivation(act)
     (n, nf), m = Y.shape, K.shape[1]
 
-    YKb = checkFinite(Y @ K + b, "Y K + b", "K, b or Y")
+    YKb = Y @ K
+    YKb += b                                   # Y K + b, the bias added in place
+    checkFinite(YKb, "Y K + b", "K, b or Y")
     Z, dA = callActivation(act, YKb, doDerivative)
     if not doDerivative:
         return Z, None, None, None, None, None, None

@@ -127,7 +127,9 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None):
         if v.size != nx or (v.ndim == 2 and v.shape[1] != 1):
             raise ValueError(f"v must be a vector of length len(x) = {nx}, got shape {v.shape}")
         vK, vb, vW = splitX(vec(v).astype(dtype, copy=False), nf, m, nc)
-        dS = (JK(vK) + Jb(vb)) @ W + Z @ vW        # J v: the change of S = Z W
+        JZv = JK(vK)
+        JZv += Jb(vb)                              # J_K vK + J_b vb, summed in place
+        dS = JZv @ W + Z @ vW                      # J v = (J_K vK + J_b vb) W + Z vW: the change of S
         U = d2ES(dS)                               # Hess_S E [J v]
         dZ = U @ W.T                               # J' U, through Z ...
         Hv = np.concatenate([vec(JKt(dZ)), [Jbt(dZ)], vec(Z.T @ U)])  # ... and through W
