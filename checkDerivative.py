@@ -23,8 +23,13 @@ import numpy as np
 from nnutils import asFloatArray, asRng, asScalar, callUser, checkCallable
 
 ORDER_MIN = 1.8    # the observed order of E1 that counts as "2"
-NOISE = 100        # E1 below NOISE * eps * (|f(x)| + |f(x + h v)|) is rounding noise
+NOISE = 100        # E1 below NOISE * eps * (|f(x)| + |f(x + h v)|) is rounding noise ...
+NOISE_MIN = 3      # ... or below PLATEAU x the rounding plateau E1 reaches at the smallest h,
+PLATEAU = 10       #     when that is lower, but never below NOISE_MIN * eps * (|f(x)| + |f(x + h v)|)
+PLATEAU_STEPS = 8  # the rounding plateau: the largest E1 of the 8 smallest h
+LINEAR = 1e-3      # "f is linear": E1 at the noise for every h, and noise < LINEAR * E0 at h = 1/2
 LAST_PAIRS = 3     # the verdict reads the orders of this many smallest usable steps
+NORM_TOL = 10      # adjointTest: |u'Jv - v'J'u| <= NORM_TOL eps ||u|| ||Jv|| is rounding too
 
 
 def _shapedLike(A, f0, name, what="f = fun(x0)[0]"):
@@ -73,6 +78,39 @@ def _orders(E, usable):
     return order
 
 
+def _noiseFloor(E1, model):
+    """Where E1 is rounding noise: PLATEAU x the plateau E1 shows at the smallest h, within
+    [NOISE_MIN, NOISE] x the rounding model eps (|f(x)| + |f(x + h v)|).
+
+    The model alone (NOISE = 100) hides most of the h^2 range in float32, whose
+    rounding is often well below 100 eps |f|; the measured plateau (the largest
+    E1 of the PLATEAU_STEPS smallest h) finds the actual floor. The plateau may
+    exceed NOISE x the model only when it is flat (the median of its first half
+    is less than twice that of its second half, where even a wrong derivative's
+    E1 ~ h falls by 2^4): then it is noise that the model underestimates, as for
+    an f computed with cancellation.
+    """
+    tail = E1[-PLATEAU_STEPS:]
+    half = len(tail) // 2
+    flat = np.median(tail[:half]) < 2 * np.median(tail[half:])
+    return np.clip(PLATEAU * tail.max(), NOISE_MIN * model, np.inf if flat else NOISE * model)
+
+
+def _linearTail(table, usable, noise):
+    """Step k from which E1 is at the noise for every smaller h, and whether J v is verified there.
+
+    E1 <= noise for all h <= h_k means J v matches (f(x + h v) - f(x))/h to noise/E0(h_k):
+    f is linear at that scale (everywhere for a linear f, below a kink that only the largest
+    h crosses). A derivative off by a relative error r has E1 ~ r E0 there, so it passes only
+    if r < LINEAR.
+    """
+    k = 0 if not usable.any() else int(np.flatnonzero(usable)[-1]) + 1
+    if k == len(usable):
+        return k, False
+    verified = (table[k:, 1:3] == 0).all() or noise[k] < LINEAR * table[k, 1]
+    return k, bool(verified)
+
+
 def checkDerivative(fun, x0, v=None, nSteps=20, doPlot=False, verbose=True, rng=None,
                     plotFile=None):
     """Taylor test of the derivative (and optionally the Hessian) that ``fun`` returns.
@@ -103,9 +141,12 @@ def checkDerivative(fun, x0, v=None, nSteps=20, doPlot=False, verbose=True, rng=
     -------
     passed : bool
         True when E1 shows order >= 1.8 over the last 3 usable steps (E1 above
-        the rounding noise), or when E1 sits at the noise floor for every h
-        (f linear and J right). Usable steps with no two in a row (no
-        measurable order) fail.
+        the rounding noise). When no order can be measured (no two usable
+        steps in a row), True only if E1 stays at the noise for every h below
+        some h_k while the noise is under 1e-3 E0(h_k): f is linear there and
+        J v matches it (a linear f; a kink crossed by the largest h only).
+        The noise floor is PLATEAU x the plateau E1 reaches at the smallest h,
+        kept within [3, 100] x eps (|f(x)| + |f(x + h v)|).
     table : ndarray, nSteps x 3 (or x 4 with a Hessian)
         Columns ``h, E0, E1`` (and ``E2``), as the course prints them.
 
@@ -144,22 +185,24 @@ def checkDerivative(fun, x0, v=None, nSteps=20, doPlot=False, verbose=True, rng=
         table[k, :3] = h, np.linalg.norm(ft - f0), np.linalg.norm(ft - f0 - h * Jv)
         if d2F is not None:
             table[k, 3] = abs(ft - f0 - h * Jv - h ** 2 / 2 * vHv)
-        noise[k] = NOISE * eps * (np.linalg.norm(f0) + np.linalg.norm(ft))
+        noise[k] = eps * (np.linalg.norm(f0) + np.linalg.norm(ft))
 
+    noise = _noiseFloor(table[:, 2], noise)
     usable = table[:, 2] > noise
     order1 = _orders(table[:, 2], usable)
     last = order1[~np.isnan(order1)][-LAST_PAIRS:]
-    if not usable.any():      # E1 at the noise floor for every h: f linear, J right
-        passed = True
-    else:                     # an order needs two consecutive usable steps
-        passed = last.size > 0 and bool(np.all(last >= ORDER_MIN))
+    if last.size:             # the order of E1 over the smallest usable steps
+        passed = bool(np.all(last >= ORDER_MIN))
+    else:                     # no order measurable: E1 must vanish into the noise with J v verified
+        k, passed = _linearTail(table, usable, noise)
     if verbose:
         _printTable(table, usable, order1, noise)
-        if not usable.any():
-            print("PASSED: E1 is at the rounding noise for every h (f is linear and J is right)")
-        elif last.size == 0:
-            print("FAILED: E1 is above the noise at isolated steps only, so no order can be "
-                  "measured; try another v or more steps")
+        if not last.size and passed:
+            print(f"PASSED: E1 is at the rounding noise for every h <= {table[k, 0]:.3g} "
+                  "(f is linear there and J v matches its difference quotient)")
+        elif not last.size:
+            print("FAILED: no order of E1 can be measured and J v is not verified at the noise "
+                  "(E0 too small); try another v or more steps")
         else:
             print(f"{'PASSED' if passed else 'FAILED'}: order of E1 over the last usable steps "
                   f"{np.array2string(last, precision=2)} (need >= {ORDER_MIN})")
@@ -225,7 +268,11 @@ def adjointTest(J, Jt, v, u, tol=None, verbose=False, rng=None):
         to draw a standard normal array of.
     tol : float, optional
         Relative tolerance; default ``1e4 * eps`` of the dtype of ``J v``
-        (2.2e-12 in float64, 1.2e-3 in float32).
+        (2.2e-12 in float64, 1.2e-3 in float32). With the default the test
+        also passes when ``|u'(J v) - v'(J' u)| <= 10 eps ||u|| ||J v||`` (or
+        ``10 eps ||v|| ||J' u||``): the rounding of a dot product is relative
+        to the norms of its factors, so when u happens to be nearly orthogonal
+        to J v, relErr alone can exceed 1e4 eps for a right transpose.
 
     Returns
     -------
@@ -236,7 +283,7 @@ def adjointTest(J, Jt, v, u, tol=None, verbose=False, rng=None):
     Notes
     -----
     Holds exactly in exact arithmetic; the course's test fails above 1e-12 in
-    float64.
+    float64 (relErr only).
     """
     checkCallable(J, "J")
     checkCallable(Jt, "Jt")
@@ -253,11 +300,15 @@ def adjointTest(J, Jt, v, u, tol=None, verbose=False, rng=None):
     if not (np.isfinite(a) and np.isfinite(t)):
         raise ValueError(f"u'(J v) = {a} and v'(Jt u) = {t} overflowed: rescale v and u")
     relErr = float(abs(a - t) / max(abs(a), abs(t), np.finfo(np.float64).tiny))
+    eps = np.finfo(np.result_type(Jv.dtype, Jtu.dtype, np.float32)).eps
     if tol is None:
-        tol = 1e4 * np.finfo(np.result_type(Jv.dtype, Jtu.dtype, np.float32)).eps
+        tol = 1e4 * eps
+        norms = max(np.linalg.norm(u) * np.linalg.norm(Jv), np.linalg.norm(v) * np.linalg.norm(Jtu))
+        passed = relErr <= tol or abs(a - t) <= NORM_TOL * eps * norms
     elif asScalar(tol, "tol") <= 0:
         raise ValueError(f"tol must be positive, got {tol!r}")
-    passed = relErr <= tol
+    else:
+        passed = relErr <= tol
     if verbose:
         print(f"u'(J v) = {a:+.16e}, v'(J' u) = {t:+.16e}, relative error {relErr:.2e} "
               f"({'PASSED' if passed else 'FAILED'}, tol {tol:.1e})")

@@ -3,12 +3,16 @@
     E(S, C) = -(1/n) sum_ij C_ij log( exp(S_ij) / sum_k exp(S_ik) )
 
 computed stably with the log-sum-exp of each row,
-lse_i = max_k S_ik + log sum_k exp(S_ik - max_k S_ik), so any finite scores
-give a finite E. With P = exp(S - lse) (softmax of each row) and c_i = sum_j C_ij
-(1 when the rows of C are probabilities):
+lse_i = max_k S_ik + log(1 + sum_{k != argmax} exp(S_ik - max_k S_ik)), so any
+finite scores give a finite E (log1p keeps E accurate when one class is almost
+certain and E is tiny). With P = exp(S - lse) (softmax of each row) and
+c_i = sum_j C_ij (1 when the rows of C are probabilities):
 
     grad_S E     = (P .* c - C) / n
     Hess_S E [V] = (c / n) .* (P .* V - P .* sum(P .* V, 2))    (row by row diag(p) - p p')
+
+Hess_S E maps constant rows to 0, so d2ES first shifts each row of V by its entry
+at the most likely class: same result, without the cancellation in P .* V - P .* sum(P .* V, 2).
 
 ``softMax`` and ``singleLayerNNObjFun`` build on this function.
 """
@@ -49,11 +53,14 @@ def crossEntropy(S, C, doDerivative=True):
     S, C = S.astype(dtype, copy=False), C.astype(dtype, copy=False)
     n = S.shape[0]
 
+    iMax = S.argmax(axis=1)[:, None]               # the most likely class of each example
     with np.errstate(over="ignore"):
-        S = S - S.max(axis=1, keepdims=True)       # shift each row: exp never overflows
+        S = S - np.take_along_axis(S, iMax, axis=1)    # shift each row: exp never overflows
     checkFinite(S, "S minus its row maxima (a row spans more than the float range)",
                 "S (in softMax and singleLayerNNObjFun S = Z W: W, Z or x)")
-    logSumExp = np.log(np.exp(S).sum(axis=1, keepdims=True))
+    expS = np.exp(S)
+    np.put_along_axis(expS, iMax, 0, axis=1)       # exp(0) = 1 at the max: the 1 of log1p
+    logSumExp = np.log1p(expS.sum(axis=1, keepdims=True))
     logP = S - logSumExp                           # log softmax, finite for finite S
     E = -np.vdot(C, logP) / n                      # E = -(1/n) sum C .* log(P)
     checkFinite(E, "E", "S or C (in softMax and singleLayerNNObjFun S = Z W: W, Z or x)")
@@ -66,7 +73,9 @@ def crossEntropy(S, C, doDerivative=True):
 
     @finiteResult
     def d2ES(V):  # (c/n) .* (P .* V - P .* sum(P .* V, 2))
-        PV = P * asShaped(V, S.shape, "V", dtype)
+        V = asShaped(V, S.shape, "V", dtype)
+        V = V - np.take_along_axis(V, iMax, axis=1)    # Hess_S E [1] = 0: only the rounding changes
+        PV = P * V
         return (c / n) * (PV - P * PV.sum(axis=1, keepdims=True))
 
     return E, dES.astype(dtype, copy=False), d2ES

@@ -9,11 +9,17 @@ import collections
 
 PROPERTIES = collections.Counter()                              # property name -> examples checked
 HOSTILE = collections.defaultdict(collections.Counter)          # function -> {outcome: calls}
+NOTES = collections.Counter()                                   # what else a suite wants reported
 
 
 def recordProperty(name):
     """Count one generated example of the property ``name``."""
     PROPERTIES[name] += 1
+
+
+def recordNote(note):
+    """Count one occurrence of ``note`` (e.g. how a Taylor test was decided)."""
+    NOTES[note] += 1
 
 
 def recordHostile(function, outcome):
@@ -27,6 +33,10 @@ def summaryLines():
     if PROPERTIES:
         lines.append(f"reliability: {len(PROPERTIES)} properties checked over "
                      f"{sum(PROPERTIES.values())} generated examples")
+        for name, count in sorted(PROPERTIES.items()):
+            lines.append(f"  {count:5d} examples: {name}")
+    for note, count in sorted(NOTES.items()):
+        lines.append(f"reliability: {count} {note}")
     if HOSTILE:
         total = collections.Counter()
         for outcomes in HOSTILE.values():
