@@ -72,6 +72,9 @@ print(f"trained {args.maxIter} Newton-CG iterations: validation loss "
 
 # %% 2. A correctly and confidently classified validation example, and the class to fake
 good = np.flatnonzero((Pv.argmax(1) == Cv.argmax(1)) & (Pv.max(1) > 0.8))
+if good.size == 0:
+    raise SystemExit("no validation example is classified correctly with probability > 0.8: "
+                     "train longer (--maxIter) or on more examples (--n)")
 i = good[0]
 y, label = Yv[i], Pv[i].argmax()
 target = int(np.argsort(Pv[i])[-2])             # its second most likely class
