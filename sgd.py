@@ -144,6 +144,7 @@ def sgd(fun, x0, param):
                 print(f"{epoch:5d}  {f:12.6e}  {rows[-1][1]:10.2e}")
             if xAll is not None:
                 xAll.append(x.copy())
+            xOld = x                                       # the epoch is recorded: Ctrl-C keeps it
             if p["callback"] is not None and p["callback"](x):
                 status = 3
                 break
