@@ -31,9 +31,11 @@ from crossEntropy import crossEntropy
 from genTikhonov import genTikhonov
 from newtonCG import STATUS, newtonCG
 from rosenbrock import rosenbrock
+from setupPeaks import setupPeaks
 from sgd import STATUS_SGD, sgd
 from sineActivation import sineActivation
 from singleLayer import singleLayer
+from singleLayerAdvObjFun import singleLayerAdvObjFun
 from singleLayerNNObjFun import singleLayerNNObjFun
 from smoothReluActivation import smoothReluActivation
 from softMax import softMax
@@ -1192,6 +1194,133 @@ register(
         "x0": array,
         "param": lambda v, rng, a: paramVariants({"n": 4, "verbose": False, "rng": 0}),
     },
+)
+
+
+# singleLayerAdvObjFun(d, Y, K, b, W, C, act) and its Hessian ---------------------------------
+def advValid(rng, dtype):
+    n, nf, m, nc = sizes(rng)
+    return dict(
+        d=(0.1 * rng.standard_normal((n, nf))).astype(dtype),
+        Y=rng.standard_normal((n, nf)).astype(dtype),
+        K=(rng.standard_normal((nf, m)) / np.sqrt(nf)).astype(dtype),
+        b=0.1,
+        W=rng.standard_normal((m, nc)).astype(dtype),
+        C=np.eye(nc)[rng.integers(nc, size=n)].astype(dtype),
+        act="tanh",
+    )
+
+
+def advRef(d, Y, K, b, W, C, act="tanh"):
+    """E, gradient in d (shaped like d) and a function v -> H v, from the formulas in float64."""
+    Y, C = np.atleast_2d(ref(Y, (1, 2))), np.atleast_2d(ref(C, (1, 2)))
+    K, W = ref(K, (2,)), ref(W, (2,))
+    if Y.shape[1] != K.shape[0] or W.shape[0] != K.shape[1] or C.shape != (Y.shape[0], W.shape[1]):
+        raise InvalidError
+    d = ref(d)
+    if d.size != Y.size or d.ndim > 2 or (d.ndim == 2 and d.shape not in (Y.shape, (Y.size, 1))):
+        raise InvalidError
+    Z, dA, K, b, YD = refLayer(K, b, Y + d.reshape(Y.shape, order="F"), act)
+    E, dES, P, c = refCrossEntropy(finite(Z @ W), C)
+
+    def hessS(dS):
+        PV = P * dS
+        return (c / len(P)) * (PV - P * PV.sum(1, keepdims=True))
+
+    def H(v):
+        V = v.reshape(Y.shape, order="F")
+        return ((dA * (hessS((dA * (V @ K)) @ W) @ W.T)) @ K.T).reshape(d.shape, order="F")
+
+    return E, finite(((dA * (dES @ W.T)) @ K.T).reshape(d.shape, order="F")), H, d
+
+
+def advCheck(out, a, expect=None):
+    E, g, H, d = advRef(a["d"], a["Y"], a["K"], a["b"], a["W"], a["C"], a["act"])
+    rtol = tolFor(a["d"], a["Y"], a["K"], a["W"], a["C"])
+    close(out[0], E, rtol, "E")
+    close(out[1], g, rtol, "dE")
+    v = np.random.default_rng(0).standard_normal(d.shape)
+    closeOrRaises(out[2], v, H(v), rtol, "H(v)")
+
+
+def advHessValid(rng, dtype):
+    a = advValid(rng, dtype)
+    E, g, H, d = advRef(**a)
+    return dict(
+        v=rng.standard_normal(d.shape).astype(dtype),
+        _closure=singleLayerAdvObjFun(**a)[2],
+        _H=H,
+        _shape=d.shape,
+        _rtol=tolFor(dtype(0)),
+    )
+
+
+def advHessCheck(out, a, expect=None):
+    close(out, finite(a["_H"](refShaped(a["v"], a["_shape"]))), a["_rtol"], "H(v)")
+
+
+register(
+    "singleLayerAdvObjFun",
+    advValid,
+    lambda a: singleLayerAdvObjFun(a["d"], a["Y"], a["K"], a["b"], a["W"], a["C"], a["act"]),
+    advCheck,
+    {
+        "d": array,
+        "Y": array,
+        "K": array,
+        "b": scalar,
+        "W": array,
+        "C": lambda v, rng, a: arrayVariants(v, rng) + [("negative", -v, "error")],
+        "act": acts,
+    },
+    {"d": ("d", "Y"), "Y": ("Y", "K", "b")},
+)  # singleLayer reports an overflow of (Y + d) K + b as "Y K + b": its Y is Y + d
+register(
+    "singleLayerAdvObjFun.H",
+    advHessValid,
+    lambda a: a["_closure"](a["v"]),
+    advHessCheck,
+    {"v": array},
+    {"v": ("v", "V", "U")},
+)
+
+
+# setupPeaks(np, nc, ns, seed) ---------------------------------------------------------------
+def peaksCheck(out, a, expect=None):
+    for key in ("np", "nc", "ns"):
+        v = a[key]
+        if (
+            isinstance(v, (bool, np.bool_))
+            or not isinstance(v, numbers.Integral)
+            or v < (1 if key == "np" else 2)
+        ):
+            raise InvalidError
+    Y, C = out
+    npc = -(-a["np"] // a["nc"])
+    assert Y.shape == (a["nc"] * npc, 2) and C.shape == (a["nc"] * npc, a["nc"])
+    assert np.isfinite(Y).all() and (np.abs(Y) <= 3).all()
+    np.testing.assert_array_equal(C.sum(1), 1)
+    np.testing.assert_array_equal(C.argmax(1), np.repeat(np.arange(a["nc"]), npc))
+
+
+def peaksInts(low):
+    def variants(v, rng, a):
+        return [
+            (lbl, val, "ok" if lbl == "numpy int" else ("either" if lbl == "one more" else out))
+            for lbl, val, out in intVariants(v)
+            if lbl != "huge"
+        ] + [("one", 1, "ok" if low == 1 else "error"), ("huge", 10**12, "error")]
+
+    return variants
+
+
+register(
+    "setupPeaks",
+    lambda rng, dtype: dict(np=int(rng.integers(1, 60)), nc=int(rng.integers(2, 6)), ns=32, seed=0),
+    lambda a: setupPeaks(a["np"], a["nc"], a["ns"], seed=a["seed"]),
+    peaksCheck,
+    {"np": peaksInts(1), "nc": peaksInts(2), "ns": peaksInts(2), "seed": rngVariants},
+    {"nc": ("nc", "ns"), "ns": ("ns", "nc")},
 )
 
 
