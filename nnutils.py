@@ -120,12 +120,19 @@ def checkFinite(A, what, names):
     return A
 
 
-def finiteResult(f):
-    """Decorate a mat-vec closure: a result that overflowed is a ValueError, never a silent inf/NaN."""
+def finiteResult(f=None, data=None):
+    """Decorate a mat-vec closure: a result that overflowed is a ValueError, never a silent inf/NaN.
+
+    ``@finiteResult``, or ``@finiteResult(data="K, b or Y")`` to name in the message the
+    arrays the closure was built from as well as its argument.
+    """
+    if f is None:
+        return lambda f: finiteResult(f, data)
     arg = f.__code__.co_varnames[0]
+    names = arg if data is None else f"{arg} or {data}"
 
     def checked(V):
-        return checkFinite(f(V), f"{f.__name__}({arg})", arg)
+        return checkFinite(f(V), f"{f.__name__}({arg})", names)
 
     checked.__name__, checked.__doc__ = f.__name__, f.__doc__
     return checked

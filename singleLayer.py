@@ -81,27 +81,27 @@ def singleLayer(K, b, Y, act="tanh", doDerivative=True):
     if not doDerivative:
         return Z, None, None, None, None, None, None
 
-    @finiteResult
+    @finiteResult(data="K, b or Y")
     def JK(V):  # J_K v = sigma' .* (Y mat(v))
         return dA * (Y @ asShaped(V, (nf, m), "V", dtype))
 
-    @finiteResult
+    @finiteResult(data="K, b or Y")
     def JKt(U):  # J_K' u = Y' (sigma' .* mat(u))
         return Y.T @ (dA * asShaped(U, (n, m), "U", dtype))
 
-    @finiteResult
+    @finiteResult(data="K, b or Y")
     def Jb(v):  # J_b v = sigma' v
         return dA * asScalar(v, "v", dtype)
 
-    @finiteResult
+    @finiteResult(data="K, b or Y")
     def Jbt(U):  # J_b' u = sum(sigma' .* mat(u))
         return np.vdot(dA, asShaped(U, (n, m), "U", dtype))
 
-    @finiteResult
+    @finiteResult(data="K, b or Y")
     def JY(V):  # J_Y v = sigma' .* (mat(v) K)
         return dA * (asShaped(V, (n, nf), "V", dtype) @ K)
 
-    @finiteResult
+    @finiteResult(data="K, b or Y")
     def JYt(U):  # J_Y' u = (sigma' .* mat(u)) K'
         return (dA * asShaped(U, (n, m), "U", dtype)) @ K.T
 

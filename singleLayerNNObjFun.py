@@ -37,7 +37,14 @@ from singleLayer import singleLayer
 
 
 def splitX(x, nf, m, nc):
-    """Split ``x = [K(:); b; W(:)]`` into K (nf x m), b and W (m x nc)."""
+    """Split ``x = [K(:); b; W(:)]`` into K (nf x m), b and W (m x nc) (views of an array x)."""
+    for name, size in (("nf", nf), ("m", m), ("nc", nc)):
+        if isinstance(size, (bool, np.bool_)) or not isinstance(size, numbers.Integral) or size < 1:
+            raise TypeError(f"{name} must be a positive integer, got {size!r}")
+    x = x if isinstance(x, np.ndarray) else asFloatArray(x, "x")     # arrays pass as they are: hot path
+    if x.ndim != 1 or x.size != nf * m + 1 + m * nc:
+        raise ValueError(f"x must be a vector of length nf*m + 1 + m*nc = {nf}*{m} + 1 + {m}*{nc} "
+                         f"= {nf * m + 1 + m * nc}, got shape {x.shape}")
     K = mat(x[:nf * m], (nf, m))
     b = x[nf * m]
     W = mat(x[nf * m + 1:], (m, nc))
@@ -113,7 +120,7 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None):
     if not doDerivative:
         return Ec, None, None
 
-    dEZ = dES @ W.T                    # 1. grad_Z E = grad_S E W'
+    dEZ = checkFinite(dES @ W.T, "grad_Z E", "x (its W part)")   # 1. grad_Z E = grad_S E W'
     dEK = JKt(dEZ)                     # 2. grad_K E = J_K' grad_Z E
     dEb = Jbt(dEZ)                     # 3. grad_b E = J_b' grad_Z E
     dEW = Z.T @ dES                    # 4. grad_W E = Z' grad_S E
