@@ -27,7 +27,7 @@ NOISE = 100        # E1 below NOISE * eps * (|f(x)| + |f(x + h v)|) is rounding 
 NOISE_MIN = 3      # ... or below PLATEAU x the rounding plateau E1 reaches at the smallest h,
 PLATEAU = 10       #     when that is lower, but never below NOISE_MIN * eps * (|f(x)| + |f(x + h v)|)
 PLATEAU_STEPS = 8  # the rounding plateau: the largest E1 of the 8 smallest h
-LINEAR = 1e-3      # "f is linear": E1 at the noise for every h, and noise < LINEAR * E0 at h = 1/2
+LINEAR = 1e-3      # no order measurable: E1 at the noise for all h <= h_k, noise < LINEAR * E0(h_k)
 LAST_PAIRS = 3     # the verdict reads the orders of this many smallest usable steps
 NORM_TOL = 10      # adjointTest: |u'Jv - v'J'u| <= NORM_TOL eps ||u|| ||Jv|| is rounding too
 
