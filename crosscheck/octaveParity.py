@@ -14,9 +14,11 @@ Tolerances: 1e-12 for single evaluations. Octave's ``tanh``/``exp`` differ from
 numpy's by a few ulp and its reference BLAS sums in another order than
 OpenBLAS (about 1e-14 relative for these sizes), so 1e-12 leaves a margin of
 ~100 without hiding a wrong formula (a wrong term shows up at 1e-3 or more).
-Quantities that difference two nearly equal values (the Taylor table's E0, E1,
-E2 at small h) inherit the absolute error of f: they are compared with
-``|a - b| <= 1e-12 (|b| + |f(x0)|)``. Iterates of an optimiser amplify
+Quantities that difference two nearly equal values (the Taylor table's E0,
+E1, E2 at small h) inherit the absolute error of f: they are compared with
+``|a - b| <= 1e-12 (|b| + |f(x0)|)``. The verdicts of checkDerivative and
+adjointTest must be equal on both sides (and be the verdict the case expects:
+right derivatives pass, 1%-wrong ones fail). Iterates of an optimiser amplify
 rounding through the iterations; see ``historyRows``.
 """
 
@@ -27,7 +29,8 @@ import numpy as np
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
 
-from checkDerivative import checkDerivative  # noqa: E402
+from checkDerivative import adjointTest, checkDerivative  # noqa: E402
+from crossEntropy import crossEntropy  # noqa: E402
 from newtonCG import newtonCG  # noqa: E402
 from nnutils import vec  # noqa: E402
 from rosenbrock import rosenbrock  # noqa: E402
@@ -161,11 +164,102 @@ def parityCheckDerivative(session, rng):
     passedKOc, TKOc = pull(session, "passedK", "TK")
     rows += [tableRow("checkDerivative", "J_K table [h E0 E1]", TK, TKOc, singleLayer(K, 0.1, Y)[0]),
              verdictRow("checkDerivative", "J_K verdict", passedK, passedKOc)]
+    return rows + parityVerdicts(session, rng, data)
+
+
+def taylorRows(session, quantity, octaveFun, pyFun, x0, v, expected, table=True):
+    """checkDerivative's table and verdict for one function on both sides.
+
+    ``octaveFun`` is the Octave expression of ``fun(x)`` (variables already
+    pushed), ``pyFun`` its Python twin; the verdict must equal ``expected``
+    on both sides.
+    """
+    session.push("xT", x0)
+    session.push("vT", v)
+    session.eval(f"[passedT, TT] = checkDerivative(@(x) {octaveFun}, xT, vT, 20);", verbose=False)
+    passedOc, Toc = pull(session, "passedT", "TT")
+    passed, T = checkDerivative(pyFun, x0, v=v, nSteps=20, verbose=False)
+    rows = [tableRow("checkDerivative", quantity + " table", T, Toc, pyFun(x0)[0])] if table else []
+    return rows + [verdictRow("checkDerivative", quantity + " verdict", passed, passedOc, expected)]
+
+
+def parityVerdicts(session, rng, data):
+    """The verdicts of checkDerivative and adjointTest where their rules decide.
+
+    Right derivatives must pass and 1%-wrong ones fail on both sides. Two
+    cases pass only by the rules made for rounding (the .m files' former rule
+    fails them): a kink crossed by the largest h only (no order measurable,
+    J v verified below it) and an adjoint test with u orthogonal to J v (u'J v
+    is rounding, relative to ||u|| ||J v||). A float32 cross entropy checks
+    that the single-precision path (eps of single, measured plateau) agrees.
+    """
+    Y, C, m = data["Y"], data["C"], data["m"]
+
+    def objective(x):
+        return singleLayerNNObjFun(x, Y, C, m)[:2]
+
+    rows = taylorRows(session, "1%-wrong gradient",
+                      "scaledDerivative(@(x) singleLayerNNObjFun(x,Y,C,m), x, 1.01)",
+                      lambda x: (objective(x)[0], 1.01 * objective(x)[1]), data["x"],
+                      rng.standard_normal(data["x"].size), expected=False)
+    # a linear function, its Jacobian given as a matrix: E1 is rounding for every h
+    A, c = rng.standard_normal((8, 5)), rng.standard_normal(8)
+    xl, vl = rng.standard_normal(5), rng.standard_normal(5)
+    session.push("A", A)
+    session.push("c", c)
+    rows += taylorRows(session, "linear, matrix J", "deal(A*x + c, A)",
+                       lambda x: (A @ x + c, A), xl, vl, expected=True)
+    rows += taylorRows(session, "linear, 1%-wrong J", "deal(A*x + c, 1.01*A)",
+                       lambda x: (A @ x + c, 1.01 * A), xl, vl, expected=False)
+    # a ReLU sum whose entry 0 crosses its kink only for h = 1/2: f is linear below
+    xk, vk = np.array([0.3, -2.0, 1.0]), np.array([-1.0, 0.5, 2.0])
+    rows += taylorRows(session, "kink at h=1/2", "deal(sum(max(x,0)), double(x>0))",
+                       lambda x: (np.sum(np.maximum(x, 0)), (x > 0).astype(float)), xk, vk, expected=True)
+    rows += taylorRows(session, "kink, wrong slope", "deal(sum(max(x,0)), 1.01*double(x>0))",
+                       lambda x: (np.sum(np.maximum(x, 0)), 1.01 * (x > 0)), xk, vk, expected=False)
+    # float32 (pushed as single): the tables differ at single rounding, so the verdict only
+    S = rng.standard_normal((35, 11)).astype(np.float32)
+    Cs = rng.random((35, 11))
+    Cs = (Cs / Cs.sum(axis=1, keepdims=True)).astype(np.float32)
+    vs = rng.standard_normal((35, 11))
+    vs = (vs / np.linalg.norm(vs)).astype(np.float32)
+    session.push("Cs", Cs)
+    rows += taylorRows(session, "float32 crossEnt.", "crossEntropy(x, Cs)",
+                       lambda S: crossEntropy(S, Cs)[:2], S, vs, expected=True, table=False)
+
+    # adjointTest on A and a right / wrong transpose
+    va, ua = rng.standard_normal(5), rng.standard_normal(8)
+    Av = A @ va
+    uo = ua - (ua @ Av) / (Av @ Av) * Av                       # u orthogonal to J v
+    for name, value in dict(va=va, ua=ua, uo=uo).items():
+        session.push(name, value)
+    session.eval("[okR, errR] = adjointTest(@(w) A*w, @(w) A'*w, va, ua);"
+                 "[okW, errW] = adjointTest(@(w) A*w, @(w) 1.01*(A'*w), va, ua);"
+                 "[okO, errO] = adjointTest(@(w) A*w, @(w) A'*w, va, uo);", verbose=False)
+    okR, errR, okW, errW, okO = pull(session, "okR", "errR", "okW", "errW", "okO")
+    pyR, pyErrR = adjointTest(lambda w: A @ w, lambda w: A.T @ w, va, ua)
+    pyW, pyErrW = adjointTest(lambda w: A @ w, lambda w: 1.01 * (A.T @ w), va, ua)
+    pyO, _ = adjointTest(lambda w: A @ w, lambda w: A.T @ w, va, uo)
+    # relErr of a right transpose is rounding over |u'J v|, a few eps: Octave's
+    # BLAS sums in another order, so the two values agree in magnitude, not in
+    # digits (any relative tolerance would be arbitrary). Compare only that both
+    # are below the default tolerance 1e4 eps. For a wrong transpose relErr ~ 1e-2
+    # is a property of J and Jt; a - t cancels two digits, leaving ~1e-14, so it
+    # is compared at 1e-12 relative like any single evaluation. With u orthogonal
+    # to J v, relErr is rounding over rounding: the verdict only.
+    tolRight = 1e4 * np.finfo(float).eps
+    both = max(pyErrR, float(errR))
+    rows += [verdictRow("adjointTest", "right Jt verdict", pyR, okR, True),
+             ("adjointTest", "right Jt relErr (both <= tol)", both, tolRight, bool(both <= tolRight)),
+             verdictRow("adjointTest", "1%-wrong Jt verdict", pyW, okW, False),
+             row("adjointTest", "1%-wrong Jt relErr", pyErrW, errW),
+             verdictRow("adjointTest", "u orthog. to J v verdict", pyO, okO, True)]
     return rows
 
 
-def verdictRow(function, quantity, py, oc):
-    same = bool(py) == bool(oc)
+def verdictRow(function, quantity, py, oc, expected=None):
+    """The verdicts agree (and, when ``expected`` is given, are that verdict)."""
+    same = bool(py) == bool(oc) and (expected is None or bool(py) == expected)
     return (function, quantity + f" ({'pass' if py else 'fail'})", 0.0 if same else np.inf, 0.0, same)
 
 
