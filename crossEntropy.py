@@ -22,7 +22,14 @@ import numpy as np
 from nnutils import asFloatArray, asShaped, checkCols, checkFinite, checkRows, commonDtype, finiteResult
 
 
-def crossEntropy(S, C, doDerivative=True):
+def checkProbabilities(C):
+    """Raise a ValueError unless the (finite) class probabilities C are all >= 0."""
+    if C.min() < 0:
+        raise ValueError(f"C must hold class probabilities (entries >= 0), got {np.count_nonzero(C < 0)} "
+                         f"negative entries in C with shape {C.shape}")
+
+
+def crossEntropy(S, C, doDerivative=True, checkInputs=True):
     """Cross entropy ``E(S, C)``, its gradient and its Hessian mat-vec w.r.t. the scores S.
 
     Parameters
@@ -33,6 +40,9 @@ def crossEntropy(S, C, doDerivative=True):
         Class probabilities (rows sum to 1; one-hot rows and zeros are fine).
     doDerivative : bool, default True
         If False return ``E, None, None`` (no gradient work).
+    checkInputs : bool, default True
+        False is for callers that have checked S and C themselves (arrays of
+        one float dtype and shape, C finite and >= 0), e.g. ``singleLayerNNObjFun``.
 
     Returns
     -------
@@ -42,41 +52,45 @@ def crossEntropy(S, C, doDerivative=True):
     d2ES : callable
         ``V -> Hess_S E [V]`` for V n x nc (or its vec); returns n x nc.
     """
-    S = asFloatArray(S, "S", ndim=2)
-    C = asFloatArray(C, "C", ndim=2)
-    checkRows(C, S.shape[0], "C", "S.shape[0]")
-    checkCols(C, S.shape[1], "C", "S.shape[1]")
-    if (C < 0).any():
-        raise ValueError(f"C must hold class probabilities (entries >= 0), got {np.count_nonzero(C < 0)} "
-                         f"negative entries in C with shape {C.shape}")
-    dtype = commonDtype(S, C)
-    S, C = S.astype(dtype, copy=False), C.astype(dtype, copy=False)
-    n = S.shape[0]
+    if checkInputs:
+        S = asFloatArray(S, "S", ndim=2)
+        C = asFloatArray(C, "C", ndim=2)
+        checkRows(C, S.shape[0], "C", "S.shape[0]")
+        checkCols(C, S.shape[1], "C", "S.shape[1]")
+        checkProbabilities(C)
+        dtype = commonDtype(S, C)
+        S, C = S.astype(dtype, copy=False), C.astype(dtype, copy=False)
+    dtype, (n, nc) = S.dtype, S.shape
 
-    iMax = S.argmax(axis=1)[:, None]               # the most likely class of each example
+    rows, iMax = np.arange(n), S.argmax(axis=1)    # the most likely class of each example
+    ones = np.ones((nc, 1), dtype)                 # X @ ones = sum(X, 2): one BLAS call on short rows
     with np.errstate(over="ignore"):
-        S = S - np.take_along_axis(S, iMax, axis=1)    # shift each row: exp never overflows
+        S = S - S[rows, iMax][:, None]             # shift each row: exp never overflows
     checkFinite(S, "S minus its row maxima (a row spans more than the float range)",
                 "S (in softMax and singleLayerNNObjFun S = Z W: W, Z or x)")
     expS = np.exp(S)
-    np.put_along_axis(expS, iMax, 0, axis=1)       # exp(0) = 1 at the max: the 1 of log1p
+    expS[rows, iMax] = 0                           # exp(0) = 1 at the max: the 1 of log1p
     logSumExp = np.log1p(expS.sum(axis=1, keepdims=True))
-    logP = S - logSumExp                           # log softmax, finite for finite S
+    logP = np.subtract(S, logSumExp, out=S)        # log softmax = S - logSumExp (over S), finite
     E = -np.vdot(C, logP) / n                      # E = -(1/n) sum C .* log(P)
     checkFinite(E, "E", "S or C (in softMax and singleLayerNNObjFun S = Z W: W, Z or x)")
     if not doDerivative:
         return E, None, None
 
-    P = np.exp(logP)                               # softmax of each row
-    c = C.sum(axis=1, keepdims=True)
-    dES = checkFinite((P * c - C) / n, "grad_S E", "C")   # grad_S E
+    P = np.exp(logP, out=logP)                     # softmax of each row (over logP)
+    c = C @ ones                                   # c = sum(C, 2): 1 for rows of probabilities
+    dES = P * c if (c != 1).any() else P.copy()    # P .* c
+    dES = np.divide(np.subtract(dES, C, out=dES), n, out=dES)   # grad_S E = (P .* c - C) / n, in place
+    checkFinite(dES, "grad_S E", "C")
+    cn = c / n
 
     @finiteResult
     def d2ES(V):  # (c/n) .* (P .* V - P .* sum(P .* V, 2))
-        V = asShaped(V, S.shape, "V", dtype)
-        V = V - np.take_along_axis(V, iMax, axis=1)    # Hess_S E [1] = 0: only the rounding changes
+        V = asShaped(V, (n, nc), "V", dtype)
+        V = V - V[rows, iMax][:, None]             # Hess_S E [1] = 0: only the rounding changes
         PV = P * V
-        return (c / n) * (PV - P * PV.sum(axis=1, keepdims=True))
+        PV -= P * (PV @ ones)                      # P .* V - P .* sum(P .* V, 2), in place
+        return np.multiply(cn, PV, out=PV)         # (c/n) .* (...)
 
     return E, dES.astype(dtype, copy=False), d2ES
 

@@ -66,7 +66,7 @@ def asFloatArray(x, name, ndim=None, dtype=None, allowNonFinite=False):
                              f"got shape {a.shape}")
     if a.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {a.shape}")
-    if not allowNonFinite and not np.isfinite(a).all():
+    if not allowNonFinite and not allFinite(a):
         bad = a.size - np.count_nonzero(np.isfinite(a))
         raise ValueError(f"{name} must be finite, got {bad} NaN/inf entries in shape {a.shape}")
     return a
@@ -109,12 +109,25 @@ def asShaped(V, shape, name, dtype):
                      f"got shape {V.shape}{hint}")
 
 
+def allFinite(A):
+    """True when every entry of the float array ``A`` is finite, without a temporary array on large ones.
+
+    One pass: a sum of finite numbers is finite unless it overflows, and any inf or
+    NaN makes the sum inf or NaN; only a sum that overflowed needs the entrywise test.
+    """
+    if A.size < 50_000:
+        return bool(np.isfinite(A).all())
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = A.sum()
+    return bool(np.isfinite(total) or np.isfinite(A).all())
+
+
 def checkFinite(A, what, names):
     """Raise a ValueError when an intermediate result ``what`` overflowed to inf/NaN.
 
     ``names`` lists the arguments to rescale, e.g. ``checkFinite(S, "S = Z W", "Z and W")``.
     """
-    if not np.isfinite(A).all():
+    if not allFinite(np.asarray(A)):
         raise ValueError(f"{what} overflowed to inf/NaN in {A.dtype} (largest finite "
                          f"{np.finfo(A.dtype).max:.2e}): rescale {names}")
     return A
@@ -131,8 +144,8 @@ def finiteResult(f=None, data=None):
     arg = f.__code__.co_varnames[0]
     names = arg if data is None else f"{arg} or {data}"
 
-    def checked(V):
-        return checkFinite(f(V), f"{f.__name__}({arg})", names)
+    def checked(V, **options):
+        return checkFinite(f(V, **options), f"{f.__name__}({arg})", names)
 
     checked.__name__, checked.__doc__ = f.__name__, f.__doc__
     return checked
@@ -202,15 +215,21 @@ def getActivation(act):
 
 
 _OWN_ACTIVATIONS = {(name, name) for name in ("tanhActivation", "smoothReluActivation", "sineActivation")}
+_IN_PLACE_ACTIVATIONS = {(name, name) for name in ("tanhActivation", "sineActivation")}
 
 
-def callActivation(act, X, doDerivative):
+def callActivation(act, X, doDerivative, overwrite=False):
     """``A, dA = act(X, doDerivative=doDerivative)``, checking what a user's ``act`` returns.
 
     ``A`` (and ``dA`` unless ``doDerivative`` is False) must be finite arrays
     shaped like ``X``; anything else is a TypeError/ValueError naming ``act``.
+    ``overwrite=True`` lets our tanh and sine write A over X (a finite array of
+    the caller's that it no longer needs): one n x m array less.
     """
-    if (getattr(act, "__module__", None), getattr(act, "__name__", None)) in _OWN_ACTIVATIONS:
+    own = (getattr(act, "__module__", None), getattr(act, "__name__", None))
+    if overwrite and own in _IN_PLACE_ACTIVATIONS:
+        return act(X, doDerivative=doDerivative, overwrite=True)
+    if own in _OWN_ACTIVATIONS:
         return act(X, doDerivative=doDerivative)    # ours are tested: no passes over A and dA
     try:
         out = act(X, doDerivative=doDerivative)

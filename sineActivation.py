@@ -11,7 +11,7 @@ import numpy as np
 from nnutils import asFloatArray
 
 
-def sineActivation(Y, doDerivative=True):
+def sineActivation(Y, doDerivative=True, overwrite=False):
     """Apply sin elementwise and return its derivative.
 
     Parameters
@@ -20,6 +20,8 @@ def sineActivation(Y, doDerivative=True):
         Input, usually ``Y K + b`` (n x m).
     doDerivative : bool, default True
         Also return ``dA``; if False ``dA`` is None.
+    overwrite : bool, default False
+        Write ``A`` over ``Y`` (a finite float ndarray the caller no longer needs).
 
     Returns
     -------
@@ -28,9 +30,11 @@ def sineActivation(Y, doDerivative=True):
     dA : ndarray, shape of Y, or None
         ``cos(Y)``.
     """
-    Y = asFloatArray(Y, "Y")
-    A = np.sin(Y)
-    dA = np.cos(Y) if doDerivative else None
+    if overwrite and not (type(Y) is np.ndarray and Y.dtype in (np.float32, np.float64)):
+        raise TypeError(f"Y must be a float32/float64 ndarray to be overwritten, got {type(Y).__name__}")
+    Y = Y if overwrite else asFloatArray(Y, "Y")   # overwrite: the caller checked Y
+    dA = np.cos(Y) if doDerivative else None       # before Y is overwritten
+    A = np.sin(Y, out=Y if overwrite else None)
     return A, dA
 
 

@@ -17,6 +17,7 @@ mat-vec is one matrix product and one elementwise product.
 import numpy as np
 
 from nnutils import (
+    allFinite,
     asFloatArray,
     asScalar,
     asShaped,
@@ -30,7 +31,7 @@ from nnutils import (
 )
 
 
-def singleLayer(K, b, Y, act="tanh", doDerivative=True):
+def singleLayer(K, b, Y, act="tanh", doDerivative=True, checkInputs=True):
     """Evaluate one layer and return closures for its Jacobian mat-vecs.
 
     MATLAB: ``[Z,JKt,Jbt,JYt,JK,Jb,JY] = singleLayer(K,b,Y)``.
@@ -47,6 +48,13 @@ def singleLayer(K, b, Y, act="tanh", doDerivative=True):
         Activation ``act(X) -> A, dA`` (see ``tanhActivation``).
     doDerivative : bool, default True
         If False, return ``Z`` and six ``None`` (sigma' is not computed).
+    checkInputs : bool, default True
+        False is for callers that have checked K, b and Y themselves (finite
+        float arrays of one dtype, b a scalar of it; Y may hold NaN/inf, found
+        through Y K + b, which they make non-finite), e.g.
+        ``singleLayerNNObjFun``: no pass over Y, and the closures skip the
+        finiteness pass over their results (the caller checks what it returns
+        from them).
 
     Returns
     -------
@@ -58,6 +66,9 @@ def singleLayer(K, b, Y, act="tanh", doDerivative=True):
     JK, Jb, JY : callables
         Mat-vecs ``v -> J v``. ``JK(V)`` takes V nf x m (or its vec),
         ``Jb(v)`` a scalar, ``JY(V)`` V n x nf (or its vec); each returns n x m.
+        ``JKt(U, overwrite=True)`` and ``JYt(U, overwrite=True)`` write
+        sigma' .* U over U (a temporary the caller no longer needs): no n x m
+        temporary.
 
     Notes
     -----
@@ -65,45 +76,54 @@ def singleLayer(K, b, Y, act="tanh", doDerivative=True):
     course's ``singleLayer.m``, whose closures return vectors where ours return
     arrays shaped like the result (``vec`` of ours is theirs).
     """
-    K = asFloatArray(K, "K", ndim=2)
-    Y = asFloatArray(Y, "Y", ndim=2)
-    checkCols(Y, K.shape[0], "Y", "K.shape[0]")
-    dtype = commonDtype(K, Y)
-    K, Y = K.astype(dtype, copy=False), Y.astype(dtype, copy=False)
-    b = asScalar(b, "b", dtype)
+    if checkInputs:
+        K = asFloatArray(K, "K", ndim=2)
+        Y = asFloatArray(Y, "Y", ndim=2)
+        checkCols(Y, K.shape[0], "Y", "K.shape[0]")
+        dtype = commonDtype(K, Y)
+        K, Y = K.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+        b = asScalar(b, "b", dtype)
+    dtype = Y.dtype
     act = getActivation(act)
     (n, nf), m = Y.shape, K.shape[1]
 
     YKb = Y @ K
     YKb += b                                   # Y K + b, the bias added in place
-    checkFinite(YKb, "Y K + b", "K, b or Y")
-    Z, dA = callActivation(act, YKb, doDerivative)
+    if not allFinite(YKb):                     # a NaN or inf in Y also ends here (checkInputs=False)
+        asFloatArray(Y, "Y")                   # raises if Y itself is not finite ...
+        checkFinite(YKb, "Y K + b", "K, b or Y")   # ... else Y K + b overflowed
+    Z, dA = callActivation(act, YKb, doDerivative, overwrite=True)   # sigma(Y K + b), over Y K + b
     if not doDerivative:
         return Z, None, None, None, None, None, None
+    checked = finiteResult(data="K, b or Y") if checkInputs else (lambda f: f)
 
-    @finiteResult(data="K, b or Y")
+    def sigmaPrimeTimes(U, overwrite):  # sigma' .* mat(u), written over U if overwrite
+        U = asShaped(U, (n, m), "U", dtype)
+        return np.multiply(dA, U, out=U if overwrite else None)
+
+    @checked
     def JK(V):  # J_K v = sigma' .* (Y mat(v))
         return dA * (Y @ asShaped(V, (nf, m), "V", dtype))
 
-    @finiteResult(data="K, b or Y")
-    def JKt(U):  # J_K' u = Y' (sigma' .* mat(u))
-        return Y.T @ (dA * asShaped(U, (n, m), "U", dtype))
+    @checked
+    def JKt(U, overwrite=False):  # J_K' u = Y' (sigma' .* mat(u))
+        return Y.T @ sigmaPrimeTimes(U, overwrite)
 
-    @finiteResult(data="K, b or Y")
+    @checked
     def Jb(v):  # J_b v = sigma' v
         return dA * asScalar(v, "v", dtype)
 
-    @finiteResult(data="K, b or Y")
+    @checked
     def Jbt(U):  # J_b' u = sum(sigma' .* mat(u))
         return np.vdot(dA, asShaped(U, (n, m), "U", dtype))
 
-    @finiteResult(data="K, b or Y")
+    @checked
     def JY(V):  # J_Y v = sigma' .* (mat(v) K)
         return dA * (asShaped(V, (n, nf), "V", dtype) @ K)
 
-    @finiteResult(data="K, b or Y")
-    def JYt(U):  # J_Y' u = (sigma' .* mat(u)) K'
-        return (dA * asShaped(U, (n, m), "U", dtype)) @ K.T
+    @checked
+    def JYt(U, overwrite=False):  # J_Y' u = (sigma' .* mat(u)) K'
+        return sigmaPrimeTimes(U, overwrite) @ K.T
 
     return Z, JKt, Jbt, JYt, JK, Jb, JY
 

@@ -21,7 +21,7 @@ import numbers
 
 import numpy as np
 
-from crossEntropy import crossEntropy
+from crossEntropy import checkProbabilities, crossEntropy
 from nnutils import (
     asFloatArray,
     callRegularizer,
@@ -96,9 +96,10 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None):
     unknowns with no shift. On the slides' inverse crime it reaches a lower loss
     in the same number of Newton-CG iterations.
     """
-    Y = asFloatArray(Y, "Y", ndim=2)
+    Y = asFloatArray(Y, "Y", ndim=2, allowNonFinite=True)   # NaN/inf in Y: found in Y K + b by singleLayer
     C = asFloatArray(C, "C", ndim=2)
     checkRows(C, Y.shape[0], "C", "Y.shape[0]")
+    checkProbabilities(C)
     if isinstance(m, (bool, np.bool_)) or not isinstance(m, numbers.Integral) or m < 1:
         raise TypeError(f"m must be a positive integer (the width of the layer), got {m!r}")
     nf, nc, m = Y.shape[1], C.shape[1], int(m)
@@ -111,20 +112,22 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None):
     x, Y, C = vec(x).astype(dtype, copy=False), Y.astype(dtype, copy=False), C.astype(dtype, copy=False)
     K, b, W = splitX(x, nf, m, nc)
 
-    Z, JKt, Jbt, JYt, JK, Jb, JY = singleLayer(K, b, Y, getActivation(act), doDerivative)
+    # K, b, Y, C checked above: singleLayer and crossEntropy skip their checks, we check dE and H(v)
+    Z, JKt, Jbt, JYt, JK, Jb, JY = singleLayer(K, b, Y, getActivation(act), doDerivative, checkInputs=False)
     S = checkFinite(Z @ W, "S = Z W", "x (its W part)")
-    Ec, dES, d2ES = crossEntropy(S, C, doDerivative)
+    Ec, dES, d2ES = crossEntropy(S, C, doDerivative, checkInputs=False)
     if reg is not None:                # + alpha R(W, K, b)
         Rc, dR, d2R = callRegularizer(reg, x)
         Ec = Ec + Rc
     if not doDerivative:
         return Ec, None, None
 
-    dEZ = checkFinite(dES @ W.T, "grad_Z E", "x (its W part)")   # 1. grad_Z E = grad_S E W'
-    dEK = JKt(dEZ)                     # 2. grad_K E = J_K' grad_Z E
+    dEZ = dES @ W.T                    # 1. grad_Z E = grad_S E W'
     dEb = Jbt(dEZ)                     # 3. grad_b E = J_b' grad_Z E
+    dEK = JKt(dEZ, overwrite=True)     # 2. grad_K E = J_K' grad_Z E  (writes sigma' .* grad_Z E over dEZ)
     dEW = Z.T @ dES                    # 4. grad_W E = Z' grad_S E
     dE = np.concatenate([vec(dEK), [dEb], vec(dEW)])
+    checkFinite(dE, "grad E (through grad_Z E = grad_S E W')", "x (its W part) or Y")  # inf/NaN reach dE
     if reg is not None:
         dE = dE + dR
 
@@ -139,7 +142,8 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None):
         dS = JZv @ W + Z @ vW                      # J v = (J_K vK + J_b vb) W + Z vW: the change of S
         U = d2ES(dS)                               # Hess_S E [J v]
         dZ = U @ W.T                               # J' U, through Z ...
-        Hv = np.concatenate([vec(JKt(dZ)), [Jbt(dZ)], vec(Z.T @ U)])  # ... and through W
+        Hb = Jbt(dZ)                               # (J_b' dZ before JKt writes sigma' .* dZ over dZ)
+        Hv = np.concatenate([vec(JKt(dZ, overwrite=True)), [Hb], vec(Z.T @ U)])  # ... and through W
         return Hv if reg is None else Hv + d2R(v)
 
     return Ec, dE, H

@@ -13,7 +13,7 @@ import numpy as np
 from nnutils import asFloatArray
 
 
-def tanhActivation(Y, doDerivative=True):
+def tanhActivation(Y, doDerivative=True, overwrite=False):
     """Apply tanh elementwise and return its derivative.
 
     Parameters
@@ -22,6 +22,9 @@ def tanhActivation(Y, doDerivative=True):
         Input, usually ``Y K + b`` (n x m).
     doDerivative : bool, default True
         Also return ``dA``; if False ``dA`` is None.
+    overwrite : bool, default False
+        Write ``A`` over ``Y`` (a finite float ndarray the caller no longer
+        needs; ``singleLayer`` passes its own ``Y K + b``): one array less.
 
     Returns
     -------
@@ -30,9 +33,14 @@ def tanhActivation(Y, doDerivative=True):
     dA : ndarray, shape of Y, or None
         ``1 - tanh(Y)^2``.
     """
-    Y = asFloatArray(Y, "Y")
-    A = np.tanh(Y)
-    dA = 1 - A * A if doDerivative else None
+    if overwrite and not (type(Y) is np.ndarray and Y.dtype in (np.float32, np.float64)):
+        raise TypeError(f"Y must be a float32/float64 ndarray to be overwritten, got {type(Y).__name__}")
+    Y = Y if overwrite else asFloatArray(Y, "Y")   # overwrite: the caller checked Y
+    A = np.tanh(Y, out=Y if overwrite else None)   # A = tanh(Y)
+    if not doDerivative:
+        return A, None
+    dA = A * A
+    dA = np.subtract(1, dA, out=dA if dA.ndim else None)   # dA = 1 - A.^2, in place (but on a scalar)
     return A, dA
 
 
