@@ -82,7 +82,7 @@ def crossEntropy(S, C, doDerivative=True, checkInputs=True):
     dES = P * c if (c != 1).any() else P.copy()    # P .* c
     dES = np.divide(np.subtract(dES, C, out=dES), n, out=dES)   # grad_S E = (P .* c - C) / n, in place
     checkFinite(dES, "grad_S E", "C")
-    cn = c / n
+    cn = c / n if (c != 1).any() else np.ones((), dtype) / n   # c / n (a scalar when c = 1: same values)
 
     @finiteResult
     def d2ES(V):  # (c/n) .* (P .* V - P .* sum(P .* V, 2))

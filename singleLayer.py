@@ -66,6 +66,8 @@ def singleLayer(K, b, Y, act="tanh", doDerivative=True, checkInputs=True):
     JK, Jb, JY : callables
         Mat-vecs ``v -> J v``. ``JK(V)`` takes V nf x m (or its vec),
         ``Jb(v)`` a scalar, ``JY(V)`` V n x nf (or its vec); each returns n x m.
+        ``JK(V, vb=vb)`` is ``J_K v + J_b vb`` in one pass,
+        ``sigma' .* (Y mat(v) + vb)``.
         ``JKt(U, overwrite=True)`` and ``JYt(U, overwrite=True)`` write
         sigma' .* U over U (a temporary the caller no longer needs): no n x m
         temporary.
@@ -102,8 +104,11 @@ def singleLayer(K, b, Y, act="tanh", doDerivative=True, checkInputs=True):
         return np.multiply(dA, U, out=U if overwrite else None)
 
     @checked
-    def JK(V):  # J_K v = sigma' .* (Y mat(v))
-        return dA * (Y @ asShaped(V, (nf, m), "V", dtype))
+    def JK(V, vb=None):  # J_K v = sigma' .* (Y mat(v));  J_K v + J_b vb = sigma' .* (Y mat(v) + vb)
+        YV = Y @ asShaped(V, (nf, m), "V", dtype)
+        if vb is not None:
+            YV += asScalar(vb, "vb (the v of J_b v)", dtype)
+        return np.multiply(dA, YV, out=YV)     # sigma' .* (...), in place
 
     @checked
     def JKt(U, overwrite=False):  # J_K' u = Y' (sigma' .* mat(u))

@@ -137,8 +137,7 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None):
         if v.size != nx or (v.ndim == 2 and v.shape[1] != 1):
             raise ValueError(f"v must be a vector of length len(x) = {nx}, got shape {v.shape}")
         vK, vb, vW = splitX(vec(v).astype(dtype, copy=False), nf, m, nc)
-        JZv = JK(vK)
-        JZv += Jb(vb)                              # J_K vK + J_b vb, summed in place
+        JZv = JK(vK, vb=vb)                        # J_K vK + J_b vb = sigma' .* (Y vK + vb), one pass
         dS = JZv @ W + Z @ vW                      # J v = (J_K vK + J_b vb) W + Z vW: the change of S
         U = d2ES(dS)                               # Hess_S E [J v]
         dZ = U @ W.T                               # J' U, through Z ...
