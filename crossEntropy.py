@@ -79,10 +79,11 @@ def crossEntropy(S, C, doDerivative=True, checkInputs=True):
 
     P = np.exp(logP, out=logP)                     # softmax of each row (over logP)
     c = C @ ones                                   # c = sum(C, 2): 1 for rows of probabilities
-    dES = P * c if (c != 1).any() else P.copy()    # P .* c
+    cIsOne = not (c != 1).any()
+    dES = P.copy() if cIsOne else P * c            # P .* c
     dES = np.divide(np.subtract(dES, C, out=dES), n, out=dES)   # grad_S E = (P .* c - C) / n, in place
     checkFinite(dES, "grad_S E", "C")
-    cn = c / n if (c != 1).any() else np.ones((), dtype) / n   # c / n (a scalar when c = 1: same values)
+    cn = np.ones((), dtype) / n if cIsOne else c / n   # c / n (a scalar when c = 1: the same values)
 
     @finiteResult
     def d2ES(V):  # (c/n) .* (P .* V - P .* sum(P .* V, 2))

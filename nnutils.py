@@ -191,6 +191,9 @@ def checkCallable(f, name):
     return f
 
 
+_ACTIVATIONS = {}   # name -> activation function, filled on the first call of getActivation
+
+
 def getActivation(act):
     """Return the activation function for ``act``: a callable, or the name of a known one.
 
@@ -201,14 +204,16 @@ def getActivation(act):
     """
     if callable(act):
         return act
-    # imported here: these modules import this one
-    from sineActivation import sineActivation
-    from smoothReluActivation import smoothReluActivation
-    from tanhActivation import tanhActivation
-    known = {"tanh": tanhActivation, "tanhActivation": tanhActivation,
-             "smoothRelu": smoothReluActivation, "smoothReluActivation": smoothReluActivation,
-             "smoothRelU": smoothReluActivation,
-             "sine": sineActivation, "sineActivation": sineActivation, "sinActivation": sineActivation}
+    if not _ACTIVATIONS:
+        # imported here: these modules import this one
+        from sineActivation import sineActivation
+        from smoothReluActivation import smoothReluActivation
+        from tanhActivation import tanhActivation
+        _ACTIVATIONS.update({"tanh": tanhActivation, "tanhActivation": tanhActivation,
+                             "smoothRelu": smoothReluActivation, "smoothReluActivation": smoothReluActivation,
+                             "smoothRelU": smoothReluActivation, "sine": sineActivation,
+                             "sineActivation": sineActivation, "sinActivation": sineActivation})
+    known = _ACTIVATIONS
     if isinstance(act, str) and act in known:
         return known[act]
     raise ValueError(f"act must be a callable or one of {sorted(known)}, got {_describe(act)}")
