@@ -19,12 +19,12 @@ import numpy as np
 
 def vec(X):
     """Return MATLAB's ``X(:)``: the columns of ``X`` stacked into one vector."""
-    return np.reshape(X, -1, order="F")
+    return X.reshape(-1, order="F") if type(X) is np.ndarray else np.reshape(X, -1, order="F")
 
 
 def mat(v, shape):
     """Return ``reshape(v, shape)`` in MATLAB's column-major order (the inverse of ``vec``)."""
-    return np.reshape(v, shape, order="F")
+    return v.reshape(shape, order="F") if type(v) is np.ndarray else np.reshape(v, shape, order="F")
 
 
 def _describe(x):
@@ -116,7 +116,7 @@ def allFinite(A):
     NaN makes the sum inf or NaN; only a sum that overflowed needs the entrywise test.
     """
     if A.size < 50_000:
-        return bool(np.isfinite(A).all())
+        return bool(np.isfinite(A).all()) if A.ndim else bool(np.isfinite(A))
     with np.errstate(over="ignore", invalid="ignore"):
         total = A.sum()
     return bool(np.isfinite(total) or np.isfinite(A).all())

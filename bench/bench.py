@@ -394,7 +394,8 @@ def fmtMs(t):
 def report(args, rows, memory, optim, notes, loads, elapsed):
     out = ["# Benchmark: singleLayerNNObjFun, its Gauss-Newton H and newtonCG", "",
            f"Command: `{' '.join(args.command)}` ({elapsed:.0f} s).", "",
-           f"- load average (1 min) at start {loads[0]:.2f}, at end {loads[1]:.2f}"]
+           f"- load average (1 min) at start {loads[0]:.2f}, at end {loads[1]:.2f} (the end counts this "
+           "benchmark's own two threads)"]
     out += environment() + [f"- note: {note}" for note in notes] + [""]
     out += ["## Value + gradient and H(v) against the kernel floor, PyTorch and Octave", "",
             "Times in ms, best of several; floor = the essential kernels timed alone in the same run.", "",
@@ -559,7 +560,7 @@ def plot(rows, optim, path):
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
     ax = axes[0]
-    labels = [f"{r['name']}\n{r['dtype']}" for r in rows]
+    labels = [f"{r['name'].replace(', ', chr(10))}\n{r['dtype']}" for r in rows]
     series = [("value+grad / floor", [ratio(r["valGrad"], r["floorGradSum"]) for r in rows]),
               ("H(v) / floor", [ratio(r["H"], r["floorHSum"]) for r in rows]),
               ("value+grad / PyTorch", [ratio(r["valGrad"], r["torch"]) for r in rows])]
@@ -567,6 +568,7 @@ def plot(rows, optim, path):
     for i, (label, values) in enumerate(series):
         ax.bar(np.arange(len(rows)) + (i - 1) * width, np.nan_to_num(values), width, label=label)
     ax.axhline(1.3, color="k", ls="--", lw=1, label="target 1.3x floor")
+    ax.axhline(2.0, color="k", ls="-.", lw=1, label="target 2x floor (slide size)")
     ax.axhline(0.9, color="gray", ls=":", lw=1, label="target 0.9x PyTorch")
     ax.set_xticks(np.arange(len(rows)), labels, fontsize=8)
     ax.set_ylabel("time ratio (lower is better)")
