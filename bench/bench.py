@@ -135,8 +135,13 @@ def kernelFloor(Y, C, x, v, m, reps):
              {k: bestTime(f, reps) for k, f in hess.items()},
              {k: bestTime(f, reps) for k, f in beyond.items()})
     # the same kernels called once each, one after another: their operands no longer all in cache
-    sequence = (bestTime(lambda: [f() for f in grad.values()], 2 * reps),
-                bestTime(lambda: [f() for f in hess.values()], 2 * reps))
+    def inSequence(kernels):
+        def run():
+            for f in kernels.values():
+                f()     # each result dropped at once, as when timed alone
+        return run
+
+    sequence = (bestTime(inSequence(grad), 2 * reps), bestTime(inSequence(hess), 2 * reps))
     return times, sequence
 
 
@@ -499,9 +504,10 @@ def targets(rows, memory, optim):
                   + (f"; with BLAS on one thread the ratio is {oneG:.2f}x" if one else "")
                   + (f"; {r['faults']:.0f} page faults per call" if r["faults"] >= 100 else ""))
         if r["name"].startswith(("slide", "small")):
+            handOff = "" if one is None else (", and the hand-off of each small BLAS call to a second "
+                                              "thread, which the floor's tight loops keep awake")
             common = (f"{fmtMs(r['valGrad'] - r['floorGradSum'])} ms above the floor: Python calls and "
-                      "checks, and the hand-off of each small BLAS call to a second thread, which the "
-                      "floor's tight loops keep awake; " + common)
+                      f"checks{handOff}; " + common)
         seqG, seqH = ratio(r["seqGrad"], r["floorGradSum"]), ratio(r["seqH"], r["floorHSum"])
         ofSeqG, ofSeqH = ratio(r["valGrad"], r["seqGrad"]), ratio(r["H"], r["seqH"])
         common = (f"the floor's kernels called once each in sequence take {seqG:.2f}x the floor (timed "
