@@ -156,6 +156,40 @@ def _evaluate(fun, x, name, needH=True):
     return float(np.reshape(f, ())), g, H
 
 
+def lineSearch(fun, x, f, g, s, mu, p, k, needH=True, P=None):
+    """The course's line search: try ``x + mu s``, halve mu until f decreases.
+
+    Accepts the first trial with a finite ``f(x + mu s) < f + c1 mu g's`` (and a
+    finite gradient), printing ``iter.ls  obj  norm(grad)`` for every trial when
+    ``p["verbose"]``; ``P`` projects each trial (steepest descent with a box).
+    Returns ``xTry, fTry, gTry, HTry, mu, ls``, or None after ``p["maxLS"]``
+    trials.
+    """
+    normG = np.linalg.norm(g)
+    for ls in range(1, p["maxLS"] + 1):
+        xTry = x + mu * s if P is None else P(x + mu * s)
+        fTry, gTry, HTry = _evaluate(fun, xTry, "x + mu s", needH)
+        if p["verbose"]:
+            print(f"{k:4d}.{ls:<2d}  {fTry:12.6e}  {normG:10.2e}")
+        if np.isfinite(fTry) and np.isfinite(gTry).all() and fTry < f + p["c1"] * mu * np.vdot(g, s):
+            return xTry, fTry, gTry, HTry, mu, ls
+        mu /= 2
+    return None
+
+
+def history(rows, columns, status, name, verbose):
+    """The history dict of an optimiser: one array per column, plus status and message."""
+    his = dict(zip(columns, (np.array(c) for c in zip(*rows))))
+    for key in ("lsIter", "cgIter"):
+        if key in his:
+            his[key] = his[key].astype(int)
+    his["status"], his["message"] = status, STATUS[status]
+    if verbose:
+        print(f"{name}: {STATUS[status]} after {len(rows) - 1} iterations, "
+              f"obj {rows[-1][0]:.6e}, norm(grad) {rows[-1][1]:.2e}")
+    return his
+
+
 def newtonCG(fun, x0, param=None):
     """Minimise ``fun`` by Newton-CG with the course's line search.
 
@@ -246,20 +280,13 @@ def newtonCG(fun, x0, param=None):
                 s = -g / np.linalg.norm(g)
             elif not np.vdot(g, s) < 0:     # not a descent direction (or NaN): steepest descent
                 s = -g
-            for ls in range(1, p["maxLS"] + 1):
-                xTry = x + mu * s
-                fTry, gTry, HTry = _evaluate(fun, xTry, "x + mu s")
-                if p["verbose"]:
-                    print(f"{k:4d}.{ls:<2d}  {fTry:12.6e}  {rows[-1][1]:10.2e}")
-                if np.isfinite(fTry) and np.isfinite(gTry).all() \
-                        and fTry < f + p["c1"] * mu * np.vdot(g, s):
-                    break
-                mu /= 2
-            else:
+            trial = lineSearch(fun, x, f, g, s, mu, p, k)   # halve mu until f decreases
+            if trial is None:
                 warnings.warn(f"newtonCG: line search failed after {p['maxLS']} halvings "
                               f"in iteration {k}; returning the last iterate", stacklevel=2)
                 status = 2
                 break
+            xTry, fTry, gTry, HTry, mu, ls = trial
             rows.append((fTry, np.linalg.norm(gTry), mu, ls, cgIter, cgRelRes))
             if ls == 1:
                 mu = min(1.5 * mu, 1.0)
@@ -274,13 +301,8 @@ def newtonCG(fun, x0, param=None):
                 status = 1
     except KeyboardInterrupt:
         status = 4
-    his = dict(zip(("obj", "normGrad", "mu", "lsIter", "cgIter", "cgRelRes"),
-                   (np.array(c) for c in zip(*rows))))
-    his["lsIter"], his["cgIter"] = his["lsIter"].astype(int), his["cgIter"].astype(int)
-    his["status"], his["message"] = status, STATUS[status]
-    if p["verbose"]:
-        print(f"newtonCG: {STATUS[status]} after {len(rows) - 1} iterations, "
-              f"obj {rows[-1][0]:.6e}, norm(grad) {rows[-1][1]:.2e}")
+    his = history(rows, ("obj", "normGrad", "mu", "lsIter", "cgIter", "cgRelRes"), status,
+                  "newtonCG", p["verbose"])
     return x, his, None if xAll is None else np.array(xAll)
 
 

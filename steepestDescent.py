@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from newtonCG import STATUS, _checkParam, _evaluate
+from newtonCG import _checkParam, _evaluate, history, lineSearch
 from nnutils import asFloatArray, checkCallable
 
 DEFAULTS = dict(maxIter=10, maxStep=1.0, gradTol=0.0, c1=0.0, maxLS=10, P=None,
@@ -113,20 +113,13 @@ def steepestDescent(fun, x0, param=None):
             s = -g                                       # steepest descent ...
             if np.linalg.norm(s) > p["maxStep"]:         # ... capped at maxStep
                 s = p["maxStep"] * s / np.linalg.norm(s)
-            for ls in range(1, p["maxLS"] + 1):
-                xTry = P(x + mu * s)
-                fTry, gTry, _ = _evaluate(fun, xTry, "x + mu s", needH=False)
-                if p["verbose"]:
-                    print(f"{k:4d}.{ls:<2d}  {fTry:12.6e}  {rows[-1][1]:10.2e}")
-                if np.isfinite(fTry) and np.isfinite(gTry).all() \
-                        and fTry < f + p["c1"] * mu * np.vdot(g, s):
-                    break
-                mu /= 2
-            else:
+            trial = lineSearch(fun, x, f, g, s, mu, p, k, needH=False, P=P)   # halve mu until f decreases
+            if trial is None:
                 warnings.warn(f"steepestDescent: line search failed after {p['maxLS']} trials "
                               f"in iteration {k}; returning the last iterate", stacklevel=2)
                 status = 2
                 break
+            xTry, fTry, gTry, _, mu, ls = trial
             rows.append((fTry, np.linalg.norm(gTry), mu, ls))
             if ls == 1:
                 mu = min(1.5 * mu, 1.0)
@@ -141,12 +134,7 @@ def steepestDescent(fun, x0, param=None):
                 status = 1
     except KeyboardInterrupt:
         status = 4
-    his = dict(zip(("obj", "normGrad", "mu", "lsIter"), (np.array(c) for c in zip(*rows))))
-    his["lsIter"] = his["lsIter"].astype(int)
-    his["status"], his["message"] = status, STATUS[status]
-    if p["verbose"]:
-        print(f"steepestDescent: {STATUS[status]} after {len(rows) - 1} iterations, "
-              f"obj {rows[-1][0]:.6e}, norm(grad) {rows[-1][1]:.2e}")
+    his = history(rows, ("obj", "normGrad", "mu", "lsIter"), status, "steepestDescent", p["verbose"])
     return x, his, None if xAll is None else np.array(xAll)
 
 
