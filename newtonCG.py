@@ -156,6 +156,15 @@ def _evaluate(fun, x, name, needH=True):
     return float(np.reshape(f, ())), g, H
 
 
+def _evaluateStart(fun, x, needH=True):
+    """``_evaluate`` at the starting point, where f and g must be finite (no iterate to fall back to)."""
+    f, g, H = _evaluate(fun, x, "x0", needH)
+    if not np.isfinite(f) or not np.isfinite(g).all():
+        bad = g.size - np.count_nonzero(np.isfinite(g))
+        raise ValueError(f"fun(x0) must be finite, got f = {f} and {bad} non-finite gradient entries")
+    return f, g, H
+
+
 def lineSearch(fun, x, f, g, s, mu, p, k, needH=True, P=None):
     """The course's line search: try ``x + mu s``, halve mu until f decreases.
 
@@ -260,10 +269,7 @@ def newtonCG(fun, x0, param=None):
     checkCallable(fun, "fun")
     x = asFloatArray(x0, "x0", ndim=1).copy()
     p = _checkParam(param)
-    f, g, H = _evaluate(fun, x, "x0")
-    if not np.isfinite(f) or not np.isfinite(g).all():
-        bad = g.size - np.count_nonzero(np.isfinite(g))
-        raise ValueError(f"fun(x0) must be finite, got f = {f} and {bad} non-finite gradient entries")
+    f, g, H = _evaluateStart(fun, x)
     rows = [(f, np.linalg.norm(g), np.nan, 0, 0, np.nan)]
     xAll = [x.copy()] if p["storeIterates"] else None
     mu, status = 1.0, 0

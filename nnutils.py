@@ -223,6 +223,16 @@ _OWN_ACTIVATIONS = {(name, name) for name in ("tanhActivation", "smoothReluActiv
 _IN_PLACE_ACTIVATIONS = {(name, name) for name in ("tanhActivation", "sineActivation")}
 
 
+def activationInput(Y, overwrite):
+    """The input of an activation: checked as ``Y``, or, with ``overwrite``, the caller's own
+    finite float ndarray to write the result over (``singleLayer`` passes its ``Y K + b``)."""
+    if not overwrite:
+        return asFloatArray(Y, "Y")
+    if not (type(Y) is np.ndarray and Y.dtype in (np.float32, np.float64)):
+        raise TypeError(f"Y must be a float32/float64 ndarray to be overwritten, got {type(Y).__name__}")
+    return Y
+
+
 def callActivation(act, X, doDerivative, overwrite=False):
     """``A, dA = act(X, doDerivative=doDerivative)``, checking what a user's ``act`` returns.
 

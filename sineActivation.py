@@ -8,7 +8,7 @@ Same as the course's ``sinActivation.m``; ``doDerivative=False`` returns ``A, No
 
 import numpy as np
 
-from nnutils import asFloatArray
+from nnutils import activationInput
 
 
 def sineActivation(Y, doDerivative=True, overwrite=False):
@@ -30,9 +30,7 @@ def sineActivation(Y, doDerivative=True, overwrite=False):
     dA : ndarray, shape of Y, or None
         ``cos(Y)``.
     """
-    if overwrite and not (type(Y) is np.ndarray and Y.dtype in (np.float32, np.float64)):
-        raise TypeError(f"Y must be a float32/float64 ndarray to be overwritten, got {type(Y).__name__}")
-    Y = Y if overwrite else asFloatArray(Y, "Y")   # overwrite: the caller checked Y
+    Y = activationInput(Y, overwrite)              # overwrite: the caller's checked Y K + b
     dA = np.cos(Y) if doDerivative else None       # before Y is overwritten
     A = np.sin(Y, out=Y if overwrite else None)
     return A, dA

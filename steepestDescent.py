@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from newtonCG import _checkParam, _evaluate, history, lineSearch
+from newtonCG import _checkParam, _evaluateStart, history, lineSearch
 from nnutils import asFloatArray, checkCallable
 
 DEFAULTS = dict(maxIter=10, maxStep=1.0, gradTol=0.0, c1=0.0, maxLS=10, P=None,
@@ -96,10 +96,7 @@ def steepestDescent(fun, x0, param=None):
         raise ValueError(f"param['maxStep'] must be positive, got {p['maxStep']!r}")
     P = _projection(p["P"], x)
     x = P(x)
-    f, g, _ = _evaluate(fun, x, "x0", needH=False)
-    if not np.isfinite(f) or not np.isfinite(g).all():
-        raise ValueError(f"fun(x0) must be finite, got f = {f} and "
-                         f"{g.size - np.count_nonzero(np.isfinite(g))} non-finite gradient entries")
+    f, g, _ = _evaluateStart(fun, x, needH=False)
     rows = [(f, np.linalg.norm(g), np.nan, 0)]
     xAll = [x.copy()] if p["storeIterates"] else None
     mu, status = 1.0, 0

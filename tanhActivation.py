@@ -10,7 +10,7 @@ Same as the course's ``tanhActivation.m``.
 
 import numpy as np
 
-from nnutils import asFloatArray
+from nnutils import activationInput
 
 
 def tanhActivation(Y, doDerivative=True, overwrite=False):
@@ -33,9 +33,7 @@ def tanhActivation(Y, doDerivative=True, overwrite=False):
     dA : ndarray, shape of Y, or None
         ``1 - tanh(Y)^2``.
     """
-    if overwrite and not (type(Y) is np.ndarray and Y.dtype in (np.float32, np.float64)):
-        raise TypeError(f"Y must be a float32/float64 ndarray to be overwritten, got {type(Y).__name__}")
-    Y = Y if overwrite else asFloatArray(Y, "Y")   # overwrite: the caller checked Y
+    Y = activationInput(Y, overwrite)              # overwrite: the caller's checked Y K + b
     A = np.tanh(Y, out=Y if overwrite else None)   # A = tanh(Y)
     if not doDerivative:
         return A, None
