@@ -24,6 +24,9 @@ from nnutils import asFloatArray, callUser, checkCallable
 
 DEFAULTS = dict(maxIter=10, tolCG=1e-2, maxIterCG=10, gradTol=0.0, c1=0.0, maxLS=20,
                 verbose=True, callback=None, storeIterates=True, forcing=None, cgIterate="pcg")
+# one line per iteration (verbose=1): the header and the format of a line
+NEWTON_HEADER = f"{'iter':>5} {'obj':>12} {'norm(grad)':>10} {'mu':>7} {'LS':>3} {'CG':>4} {'CG relres':>9}"
+NEWTON_LINE = "{:5d} {:12.6e} {:10.2e} {:7.3g} {:3d} {:4d} {:9.1e}"
 STATUS = {0: "maximum number of iterations reached", 1: "gradient tolerance reached",
           2: "line search failed", 3: "stopped by the callback",
           4: "interrupted (KeyboardInterrupt): returning the last accepted iterate"}
@@ -101,6 +104,9 @@ def _checkParam(param, defaults=DEFAULTS):
             raise TypeError(f"param['{key}'] must be a finite number >= 0, got {p[key]!r}")
     if p.get("c1", 0) >= 1:
         raise ValueError(f"param['c1'] must be in [0, 1), got {p['c1']!r}")
+    if p.get("verbose", 0) not in (False, True, 0, 1, 2):
+        raise ValueError(f"param['verbose'] must be 0 (silent), 1 (a line per iteration) or 2 (the "
+                         f"course's table, every line-search trial), got {p['verbose']!r}")
     if p.get("callback") is not None:
         checkCallable(p["callback"], "param['callback']")
     if p.get("forcing") not in (None, "adaptive"):
@@ -169,21 +175,41 @@ def lineSearch(fun, x, f, g, s, mu, p, k, needH=True, P=None):
     """The course's line search: try ``x + mu s``, halve mu until f decreases.
 
     Accepts the first trial with a finite ``f(x + mu s) < f + c1 mu g's`` (and a
-    finite gradient), printing ``iter.ls  obj  norm(grad)`` for every trial when
-    ``p["verbose"]``; ``P`` projects each trial (steepest descent with a box).
+    finite gradient), printing the course's ``iter.ls  obj  norm(grad)`` line for every
+    trial when ``p["verbose"] >= 2``; ``P`` projects each trial (steepest descent with a box).
     Returns ``xTry, fTry, gTry, HTry, mu, ls``, or None after ``p["maxLS"]``
     trials.
     """
-    normG = np.linalg.norm(g)
     for ls in range(1, p["maxLS"] + 1):
         xTry = x + mu * s if P is None else P(x + mu * s)
         fTry, gTry, HTry = _evaluate(fun, xTry, "x + mu s", needH)
-        if p["verbose"]:
-            print(f"{k:4d}.{ls:<2d}  {fTry:12.6e}  {normG:10.2e}")
+        if p["verbose"] >= 2:      # the course's trial line: its objective (and gradient norm)
+            print(f"{k:3d}.{ls}\t{fTry:3.2e}" + (f"\t{np.linalg.norm(gTry):3.2e}" if needH else ""))
         if np.isfinite(fTry) and np.isfinite(gTry).all() and fTry < f + p["c1"] * mu * np.vdot(g, s):
             return xTry, fTry, gTry, HTry, mu, ls
         mu /= 2
     return None
+
+
+def printHeader(name, p, header):
+    """The table's header: the course's (verbose=2) or ours, one line per iteration (verbose=1)."""
+    if p["verbose"] >= 2:
+        print(f"=== {name} (maxIter: {p['maxIter']}) ===")
+        print("iter\t obj func\tnorm(grad)")
+    elif p["verbose"]:
+        print(header)
+
+
+def printIteration(k, row, p, line):
+    """One line per iteration (verbose=1): iteration k and its row of the history."""
+    if p["verbose"] == 1:
+        print(line.format(k, *row))
+
+
+def printStart(k, f, normG, p):
+    """The course's line at the start of iteration k (verbose=2): ``k.0  obj  norm(grad)``."""
+    if p["verbose"] >= 2:
+        print(f"{k:3d}.0\t{f:3.2e}\t{normG:3.2e}")
 
 
 def history(rows, columns, status, name, verbose):
@@ -227,8 +253,12 @@ def newtonCG(fun, x0, param=None):
             (0: any decrease, as the course).
         maxLS : int, default 20
             Give up after this many halvings of mu.
-        verbose : bool, default True
-            Print ``iter.ls  obj  norm(grad)`` for every trial, as the course.
+        verbose : 0, 1 or 2, default 1 (True)
+            0: silent; 1: one line per iteration (obj, norm(grad), step mu,
+            line-search trials, CG iterations and relative residual); 2: the
+            course's table, ``iter.0  obj  norm(grad)`` at the start of each
+            iteration and ``iter.ls  obj  norm(grad)`` for every line-search
+            trial, printed as ``newtoncg.m`` prints it.
         callback : callable, optional
             ``callback(x)`` after every iteration; returning True stops.
         storeIterates : bool, default True
@@ -273,13 +303,14 @@ def newtonCG(fun, x0, param=None):
     rows = [(f, np.linalg.norm(g), np.nan, 0, 0, np.nan)]
     xAll = [x.copy()] if p["storeIterates"] else None
     mu, status = 1.0, 0
-    if p["verbose"]:
-        print(f"{'iter.ls':>7}  {'obj':>12}  {'norm(grad)':>10}")
+    printHeader("newtonCG", p, NEWTON_HEADER)
+    printIteration(0, rows[0], p, NEWTON_LINE)
     try:
         for k in range(1, p["maxIter"] + 1):
             if rows[-1][1] <= p["gradTol"]:
                 status = 1
                 break
+            printStart(k, f, rows[-1][1], p)
             tolCG = p["tolCG"] if p["forcing"] is None else forcingTerm(rows[-1][1], rows[0][1])
             s, cgIter, cgRelRes = pcgStep(H, g, tolCG, p["maxIterCG"], p["cgIterate"])
             if np.linalg.norm(s) == 0:      # no CG progress: normalised steepest descent
@@ -294,6 +325,7 @@ def newtonCG(fun, x0, param=None):
                 break
             xTry, fTry, gTry, HTry, mu, ls = trial
             rows.append((fTry, np.linalg.norm(gTry), mu, ls, cgIter, cgRelRes))
+            printIteration(k, rows[-1], p, NEWTON_LINE)
             if ls == 1:
                 mu = min(1.5 * mu, 1.0)
             x, f, g, H = xTry, fTry, gTry, HTry

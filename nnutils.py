@@ -184,6 +184,24 @@ def checkCols(A, cols, name, what):
         raise ValueError(f"{name} must have {what}={cols} columns, got {name} with shape {A.shape}{hint}")
 
 
+def checkWRows(W, m, bias, what):
+    """Raise unless the classifier weights W have m rows, or m+1 with ``bias`` (the last row the bias)."""
+    if not isinstance(bias, (bool, np.bool_)):
+        raise TypeError(f"bias must be True or False, got {_describe(bias)}")
+    rows = m + 1 if bias else m
+    if W.shape[0] != rows:
+        hint = ""
+        if W.shape[0] == m + 1:
+            hint = ": W has m+1 rows; if its last row is the classifier bias, pass bias=True"
+        elif W.shape[0] == m and bias:
+            hint = ": W has m rows; pass bias=False for a classifier without bias"
+        elif W.shape[1] == rows:
+            hint = "; did you pass it transposed?"
+        raise ValueError(f"W must have {what}{' + 1' if bias else ''} = {rows} rows"
+                         f"{' (the last one the classifier bias)' if bias else ''}, got W with shape "
+                         f"{W.shape}{hint}")
+
+
 def checkCallable(f, name):
     """Raise a TypeError unless ``f`` can be called."""
     if not callable(f):

@@ -83,8 +83,9 @@ def sgd(fun, x0, param):
             In [0, 1).
         rng : int or numpy.random.Generator, optional
             Seed of the shuffles.
-        verbose : bool, default True
-            Print ``epoch  obj  norm(step)`` after every epoch.
+        verbose : 0, 1 or 2, default 1 (True)
+            0: silent; 1: ``epoch  obj  norm(step)`` after every epoch; 2: the
+            same line as the course's ``sgd.m`` prints it.
         callback : callable, optional
             ``callback(x)`` after every epoch; returning True stops.
         storeIterates : bool, default True
@@ -140,7 +141,9 @@ def sgd(fun, x0, param):
                 x, status = xOld, 5
                 break
             rows.append((f, np.linalg.norm(x - xOld), lr))
-            if p["verbose"]:
+            if p["verbose"] >= 2:
+                print(f"{epoch:3d}\t{f:1.2e}\t{rows[-1][1]:1.2e}")     # the course's line
+            elif p["verbose"]:
                 print(f"{epoch:5d}  {f:12.6e}  {rows[-1][1]:10.2e}")
             if xAll is not None:
                 xAll.append(x.copy())

@@ -29,6 +29,7 @@ from nnutils import (
     checkCols,
     checkFinite,
     checkRows,
+    checkWRows,
     commonDtype,
     mat,
     vec,
@@ -36,7 +37,7 @@ from nnutils import (
 from singleLayer import singleLayer
 
 
-def singleLayerAdvObjFun(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=True):
+def singleLayerAdvObjFun(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=True, bias=False):
     """Loss of the perturbed examples Y + d against the desired classes C, gradient and GN Hessian in d.
 
     MATLAB: ``[Ec,dE,H] = singleLayerAdvObjFun(Y,K,b,W,C,paramSL,paramRegKb)``.
@@ -49,7 +50,7 @@ def singleLayerAdvObjFun(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=Tr
         The examples to perturb.
     K : array_like, nf x m
     b : float
-    W : array_like, m x nc
+    W : array_like, m x nc, or (m+1) x nc with ``bias=True`` (last row the classifier bias)
         The trained network.
     C : array_like, n x nc, or a vector of length nc
         Desired class probabilities c_hat (one-hot for "predict class j").
@@ -60,6 +61,8 @@ def singleLayerAdvObjFun(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=Tr
         ``lambda d: genTikhonov(d, lam=1e-2)``.
     doDerivative : bool, default True
         False returns ``Ec, None, None``.
+    bias : bool, default False
+        True: the last row of W is the classifier bias (see ``softMax``).
 
     Returns
     -------
@@ -84,7 +87,8 @@ def singleLayerAdvObjFun(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=Tr
     K = asFloatArray(K, "K", ndim=2)
     W = asFloatArray(W, "W", ndim=2)
     checkCols(Y, K.shape[0], "Y", "K.shape[0]")
-    checkRows(W, K.shape[1], "W", "K.shape[1]")
+    m = K.shape[1]
+    checkWRows(W, m, bias, "K.shape[1]")
     checkRows(C, Y.shape[0], "C", "Y.shape[0]")
     checkCols(C, W.shape[1], "C", "W.shape[1]")
     d = asFloatArray(d, "d")
@@ -97,7 +101,8 @@ def singleLayerAdvObjFun(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=Tr
     D = mat(vec(d).astype(dtype, copy=False), Y.shape)
 
     Z, _, _, JYt, _, _, JY = singleLayer(K, b, Y + D, act, doDerivative)   # sigma((y + d)' K + b)
-    S = checkFinite(Z @ W, "S = Z W", "W")
+    WZ = W[:m]                                           # W = [WZ; w0'] with the classifier bias w0
+    S = checkFinite(Z @ WZ + W[m] if bias else Z @ WZ, "S = Z W", "W")
     Ec, dES, d2ES = crossEntropy(S, C, doDerivative)
     if reg is not None:                                  # + R(d)
         Rc, dR, d2R = callRegularizer(reg, vec(D))
@@ -105,13 +110,13 @@ def singleLayerAdvObjFun(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=Tr
     if not doDerivative:
         return Ec, None, None
 
-    dE = vec(JYt(dES @ W.T))                             # grad_d E = J_Y' (grad_S E W')
+    dE = vec(JYt(dES @ WZ.T))                            # grad_d E = J_Y' (grad_S E W')
     if reg is not None:
         dE = dE + dR
 
     def H(v):  # Gauss-Newton: J_Y' (Hess_S E [(J_Y v) W]) W')
         V = asShaped(v, Y.shape, "v", dtype)
-        Hv = vec(JYt(d2ES(JY(V) @ W) @ W.T))
+        Hv = vec(JYt(d2ES(JY(V) @ WZ) @ WZ.T))
         if reg is not None:
             Hv = Hv + d2R(vec(V))
         return np.reshape(Hv, d.shape, order="F")

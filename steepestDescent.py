@@ -17,9 +17,11 @@ import warnings
 
 import numpy as np
 
-from newtonCG import _checkParam, _evaluateStart, history, lineSearch
+from newtonCG import _checkParam, _evaluateStart, history, lineSearch, printHeader, printIteration, printStart
 from nnutils import asFloatArray, checkCallable
 
+HEADER = f"{'iter':>5} {'obj':>12} {'norm(grad)':>10} {'mu':>7} {'LS':>3}"
+LINE = "{:5d} {:12.6e} {:10.2e} {:7.3g} {:3d}"
 DEFAULTS = dict(maxIter=10, maxStep=1.0, gradTol=0.0, c1=0.0, maxLS=10, P=None,
                 verbose=True, callback=None, storeIterates=True)
 
@@ -63,8 +65,9 @@ def steepestDescent(fun, x0, param=None):
             Give up after this many trials (the course's 10).
         P : callable, optional
             Projection onto the feasible set, ``x -> P(x)``; applied to x0 and every trial.
-        verbose : bool, default True
-            Print ``iter.ls  obj  norm(grad)`` for every trial.
+        verbose : 0, 1 or 2, default 1 (True)
+            0: silent; 1: one line per iteration; 2: the course's table
+            (``iter.0  obj  norm(grad)``, then ``iter.ls  obj`` for every trial).
         callback : callable, optional
             ``callback(x)`` after every iteration; returning True stops.
         storeIterates : bool, default True
@@ -100,13 +103,14 @@ def steepestDescent(fun, x0, param=None):
     rows = [(f, np.linalg.norm(g), np.nan, 0)]
     xAll = [x.copy()] if p["storeIterates"] else None
     mu, status = 1.0, 0
-    if p["verbose"]:
-        print(f"{'iter.ls':>7}  {'obj':>12}  {'norm(grad)':>10}")
+    printHeader("steepestDescent", p, HEADER)
+    printIteration(0, rows[0], p, LINE)
     try:
         for k in range(1, p["maxIter"] + 1):
             if rows[-1][1] <= p["gradTol"]:
                 status = 1
                 break
+            printStart(k, f, rows[-1][1], p)
             s = -g                                       # steepest descent ...
             if np.linalg.norm(s) > p["maxStep"]:         # ... capped at maxStep
                 s = p["maxStep"] * s / np.linalg.norm(s)
@@ -118,6 +122,7 @@ def steepestDescent(fun, x0, param=None):
                 break
             xTry, fTry, gTry, _, mu, ls = trial
             rows.append((fTry, np.linalg.norm(gTry), mu, ls))
+            printIteration(k, rows[-1], p, LINE)
             if ls == 1:
                 mu = min(1.5 * mu, 1.0)
             x, f, g = xTry, fTry, gTry

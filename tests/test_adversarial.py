@@ -112,7 +112,9 @@ def test_one_example_as_vectors_and_shapes_follow_d(net):
     ((np.zeros((3, nf + 1)),), r"d must have the shape of Y \(3, 8\) or be its vec of length 24, got "
                                r"shape \(3, 9\)"),
     ((np.zeros((3, nf)), np.zeros((3, nf + 1))), r"Y must have K.shape\[0\]=8 columns"),
-    ((np.zeros((3, nf)), None, None, None, np.zeros((m + 1, nc))), r"W must have K.shape\[1\]=6 rows"),
+    ((np.zeros((3, nf)), None, None, None, np.zeros((m + 1, nc))),
+     r"W must have K.shape\[1\] = 6 rows, got W with shape \(7, 4\): W has m\+1 rows; "
+     r"if its last row is the classifier bias, pass bias=True"),
     ((np.zeros((3, nf)), None, None, None, None, np.zeros((3, nc + 1))),
      r"C must have W.shape\[1\]=4 columns")])
 def test_bad_input_names_the_argument_and_shapes(net, args, message):

@@ -44,7 +44,7 @@ def test_C_with_wrong_number_of_rows():
 
 
 def test_W_with_wrong_rows():
-    with pytest.raises(ValueError, match=r"W must have Z.shape\[1\]=4 rows, got W with shape \(3, 3\)"):
+    with pytest.raises(ValueError, match=r"W must have Z.shape\[1\] = 4 rows, got W with shape \(3, 3\)"):
         softMax(W[:3], np.tanh(Y @ K), C)
 
 

@@ -158,10 +158,24 @@ def test_sufficient_decrease_constant_is_honoured():
     assert np.all(np.diff(his["obj"]) < 0)
 
 
-def test_prints_the_course_table(capsys):
-    newtonCG(rosenbrock, [4.0, 2.0], {"maxIter": 2})
+def test_prints_one_line_per_iteration_by_default(capsys):
+    x, his, _ = newtonCG(rosenbrock, [4.0, 2.0], {"maxIter": 2})
     out = capsys.readouterr().out.splitlines()
-    assert "iter.ls" in out[0] and out[1].split()[0] == "1.1"
+    assert out[0].split() == ["iter", "obj", "norm(grad)", "mu", "LS", "CG", "CG", "relres"]
+    assert [line.split()[0] for line in out[1:4]] == ["0", "1", "2"]
+    assert float(out[3].split()[1]) == pytest.approx(his["obj"][2], rel=1e-6)
+    assert int(out[3].split()[4]) == his["lsIter"][2]
+
+
+def test_verbose_2_prints_the_courses_table_with_every_trial(capsys):
+    x, his, _ = newtonCG(rosenbrock, [4.0, 2.0], {"maxIter": 2, "verbose": 2})
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["=== newtonCG (maxIter: 2) ===", "iter\t obj func\tnorm(grad)"]
+    assert out[2] == f"  1.0\t{his['obj'][0]:3.2e}\t{his['normGrad'][0]:3.2e}"   # '%3d.0\t%3.2e\t%3.2e'
+    trials = [line for line in out if line.startswith("  2.") and not line.startswith("  2.0")]
+    assert len(trials) == his["lsIter"][2]                       # one line per line-search trial ...
+    last = f"  2.{his['lsIter'][2]}\t{his['obj'][2]:3.2e}\t{his['normGrad'][2]:3.2e}"
+    assert trials[-1] == last                                    # ... the last one accepted
 
 
 def test_bad_parameters_are_rejected():
