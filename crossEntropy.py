@@ -2,47 +2,36 @@
 
     E(S, C) = -(1/n) sum_ij C_ij log( exp(S_ij) / sum_k exp(S_ik) )
 
-computed stably with the log-sum-exp of each row,
-lse_i = max_k S_ik + log(1 + sum_{k != argmax} exp(S_ik - max_k S_ik)), so any
-finite scores give a finite E (log1p keeps E accurate when one class is almost
-certain and E is tiny). With P = exp(S - lse) (softmax of each row) and
-c_i = sum_j C_ij (1 when the rows of C are probabilities):
+computed stably: each row of S is shifted by its maximum (E does not change,
+exp no longer overflows), then log softmax = S - log(sum_k exp(S_k)). With
+P = exp(log softmax) and c_i = sum_j C_ij (1 for rows of probabilities):
 
     grad_S E     = (P .* c - C) / n
     Hess_S E [V] = (c / n) .* (P .* V - P .* sum(P .* V, 2))    (row by row diag(p) - p p')
-
-Hess_S E maps constant rows to 0, so d2ES first shifts each row of V by its entry
-at the most likely class: same result, without the cancellation in P .* V - P .* sum(P .* V, 2).
 
 ``softMax`` and ``singleLayerNNObjFun`` build on this function.
 """
 
 import numpy as np
 
-from nnutils import asFloatArray, asShaped, checkCols, checkFinite, checkRows, commonDtype, finiteResult
+from nnchecks import checkCrossEntropy, checkedBy
 
 
-def checkProbabilities(C):
-    """Raise a ValueError unless the (finite) class probabilities C are all >= 0."""
-    if C.min() < 0:
-        raise ValueError(f"C must hold class probabilities (entries >= 0), got {np.count_nonzero(C < 0)} "
-                         f"negative entries in C with shape {C.shape}")
-
-
-def crossEntropy(S, C, doDerivative=True, checkInputs=True):
-    """Cross entropy ``E(S, C)``, its gradient and its Hessian mat-vec w.r.t. the scores S.
+@checkedBy(checkCrossEntropy)
+def crossEntropy(S, C, doDerivative=True, probabilities=True):
+    """``[E,dES,d2ES] = crossEntropy(S,C)``: cross entropy, its gradient and Hessian mat-vec in S.
 
     Parameters
     ----------
     S : array_like, n x nc
         Scores (``S = Z W``), one row per example.
     C : array_like, n x nc
-        Class probabilities (rows sum to 1; one-hot rows and zeros are fine).
+        Class probabilities: non-negative, each row sums to 1 (one-hot for labels).
     doDerivative : bool, default True
-        If False return ``E, None, None`` (no gradient work).
-    checkInputs : bool, default True
-        False is for callers that have checked S and C themselves (arrays of
-        one float dtype and shape, C finite and >= 0), e.g. ``singleLayerNNObjFun``.
+        False returns ``E, None, None``.
+    probabilities : bool, default True
+        False accepts any non-negative C (rows need not sum to 1), as the
+        course's ``softMax.m`` does: a weighted cross entropy.
 
     Returns
     -------
@@ -51,49 +40,31 @@ def crossEntropy(S, C, doDerivative=True, checkInputs=True):
         Gradient w.r.t. S.
     d2ES : callable
         ``V -> Hess_S E [V]`` for V n x nc (or its vec); returns n x nc.
-    """
-    if checkInputs:
-        S = asFloatArray(S, "S", ndim=2)
-        C = asFloatArray(C, "C", ndim=2)
-        checkRows(C, S.shape[0], "C", "S.shape[0]")
-        checkCols(C, S.shape[1], "C", "S.shape[1]")
-        checkProbabilities(C)
-        dtype = commonDtype(S, C)
-        S, C = S.astype(dtype, copy=False), C.astype(dtype, copy=False)
-    dtype, (n, nc) = S.dtype, S.shape
 
-    rows, iMax = np.arange(n), S.argmax(axis=1)    # the most likely class of each example
-    ones = np.ones((nc, 1), dtype)                 # X @ ones = sum(X, 2): one BLAS call on short rows
-    with np.errstate(over="ignore"):
-        S = S - S[rows, iMax][:, None]             # shift each row: exp never overflows
-    checkFinite(S, "S minus its row maxima (a row spans more than the float range)",
-                "S (in softMax and singleLayerNNObjFun S = Z W: W, Z or x)")
-    expS = np.exp(S)
-    expS[rows, iMax] = 0                           # exp(0) = 1 at the max: the 1 of log1p
-    logSumExp = np.log1p(expS.sum(axis=1, keepdims=True))
-    logP = np.subtract(S, logSumExp, out=S)        # log softmax = S - logSumExp (over S), finite
-    E = -np.vdot(C, logP) / n                      # E = -(1/n) sum C .* log(P)
-    checkFinite(E, "E", "S or C (in softMax and singleLayerNNObjFun S = Z W: W, Z or x)")
+    The course computes this inside ``softMax.m``.
+    """
+    n = S.shape[0]
+    S = S - S.max(axis=1, keepdims=True)                      # shift each row: exp(S) <= 1, E unchanged
+    isMax = S.argmax(axis=1)[:, None] == np.arange(S.shape[1])    # one most likely class per row
+    # log(sum_k exp(S_ik)) = log(1 + sum over the other classes): log1p keeps E accurate near certainty
+    logSumExp = np.log1p(np.sum(np.exp(S), axis=1, keepdims=True, where=~isMax))
+    logP = S - logSumExp                                      # log softmax
+    E = -np.sum(C * logP) / n                                 # E = -(1/n) sum C .* log P
     if not doDerivative:
         return E, None, None
 
-    P = np.exp(logP, out=logP)                     # softmax of each row (over logP)
-    c = C @ ones                                   # c = sum(C, 2): 1 for rows of probabilities
-    cIsOne = not (c != 1).any()
-    dES = P.copy() if cIsOne else P * c            # P .* c
-    dES = np.divide(np.subtract(dES, C, out=dES), n, out=dES)   # grad_S E = (P .* c - C) / n, in place
-    checkFinite(dES, "grad_S E", "C")
-    cn = np.ones((), dtype) / n if cIsOne else c / n   # c / n (a scalar when c = 1: the same values)
+    P = np.exp(logP)                                          # softmax of each row
+    c = C.sum(axis=1, keepdims=True)                          # c = sum(C, 2): 1 for probabilities
+    dES = (P * c - C) / n                                     # grad_S E
 
-    @finiteResult
-    def d2ES(V):  # (c/n) .* (P .* V - P .* sum(P .* V, 2))
-        V = asShaped(V, (n, nc), "V", dtype)
-        V = V - V[rows, iMax][:, None]             # Hess_S E [1] = 0: only the rounding changes
+    def d2ES(V):  # Hess_S E [V] = (c/n) .* (P .* V - P .* sum(P .* V, 2))
+        # Hess_S E maps constant rows to 0: shifting V by its entry at the most likely class
+        # changes only the rounding, and avoids cancellation when one class is almost certain
+        V = V - np.sum(V, axis=1, keepdims=True, where=isMax)
         PV = P * V
-        PV -= P * (PV @ ones)                      # P .* V - P .* sum(P .* V, 2), in place
-        return np.multiply(cn, PV, out=PV)         # (c/n) .* (...)
+        return c / n * (PV - P * PV.sum(axis=1, keepdims=True))
 
-    return E, dES.astype(dtype, copy=False), d2ES
+    return E, dES, d2ES
 
 
 if __name__ == "__main__":

@@ -1,24 +1,26 @@
 """The Rosenbrock function, the classic test of an optimiser (minimiser [1, 1]).
 
-    f(x) = (1 - x1)^2 + 100 (x2 - x1^2)^2
+    f(x)  = (1 - x1)^2 + 100 (x2 - x1^2)^2
+    df(x) = [ -2 (1 - x1) - 400 x1 (x2 - x1^2),  200 (x2 - x1^2) ]
+    d2f   = [[ 2 - 400 x2 + 1200 x1^2, -400 x1 ], [ -400 x1, 200 ]]
 """
 
 import numpy as np
 
-from nnutils import asFloatArray, checkFinite
+from nnchecks import checkedBy, checkRosenbrock
 
 
+@checkedBy(checkRosenbrock)
 def rosenbrock(x):
-    """Return ``f, g, H``: value, gradient and (exact) Hessian matrix at a 2-vector x."""
-    x = asFloatArray(x, "x", ndim=1)
-    if x.shape != (2,):
-        raise ValueError(f"x must have shape (2,), got shape {x.shape}")
+    """``[f,df,d2f] = Rosenbrock(x)``: value, gradient and (exact) Hessian matrix at a 2-vector x.
+
+    The course's ``Rosenbrock.m`` also evaluates f on several points at once (x 2 x k).
+    """
     x1, x2 = x
-    f = (1 - x1) ** 2 + 100 * (x2 - x1 ** 2) ** 2
-    g = np.array([-2 * (1 - x1) - 400 * x1 * (x2 - x1 ** 2), 200 * (x2 - x1 ** 2)])
-    H = np.array([[2 - 400 * x2 + 1200 * x1 ** 2, -400 * x1], [-400 * x1, 200.0]])
-    checkFinite(np.concatenate([[f], g, H.ravel()]), f"rosenbrock at x = {x}", "x")  # |x| beyond ~1e77
-    return f, g, H
+    f = (1 - x1)**2 + 100 * (x2 - x1**2)**2
+    df = np.array([-2 * (1 - x1) - 400 * x1 * (x2 - x1**2), 200 * (x2 - x1**2)])
+    d2f = np.array([[2 - 400 * x2 + 1200 * x1**2, -400 * x1], [-400 * x1, 200.0]])
+    return f, df, d2f
 
 
 if __name__ == "__main__":

@@ -13,11 +13,10 @@ from each class, so the classes are balanced; C is one-hot.
 """
 
 import math
-import numbers
 
 import numpy
 
-from nnutils import asRng
+from nnchecks import asPositiveInt, asRng
 
 
 def peaks(ns):
@@ -33,12 +32,6 @@ def peaksClasses(Z, nc):
     """Class 0..nc-1 of every entry of Z: its bin among nc equal bins of [min Z, max Z]."""
     edges = Z.min() + (Z.max() - Z.min()) / nc * numpy.arange(1, nc)   # the nc-1 inner edges
     return numpy.searchsorted(edges, Z, side="left")                     # edge_k < z <= edge_k+1
-
-
-def _positiveInt(v, name):
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-        raise TypeError(f"{name} must be a positive integer, got {v!r}")
-    return int(v)
 
 
 def setupPeaks(np=8000, nc=5, ns=256, seed=None, doPlot=False):
@@ -75,7 +68,7 @@ def setupPeaks(np=8000, nc=5, ns=256, seed=None, doPlot=False):
     to rounding may fall in the neighbouring bin in the course, which leaves
     such points in class 0.
     """
-    np, nc, ns = _positiveInt(np, "np"), _positiveInt(nc, "nc"), _positiveInt(ns, "ns")
+    np, nc, ns = asPositiveInt(np, "np"), asPositiveInt(nc, "nc"), asPositiveInt(ns, "ns")
     if nc < 2 or ns < 2:
         raise ValueError(f"nc and ns must be >= 2 (classes, grid size), got nc = {nc}, ns = {ns}")
     if np > 10 ** 8 or ns > 4096 or nc > 10 ** 6:      # before numpy tries to allocate terabytes

@@ -15,17 +15,18 @@ import numbers
 
 import numpy as np
 
-from newtonCG import STATUS, _checkParam, _evaluate
-from nnutils import asFloatArray, asRng, checkCallable
+from nnchecks import asFloatArray, asRng, checkCallable
+from optimTools import STATUS, checkParam, evaluate, finishRun, record, startRun
 
-DEFAULTS = dict(lr=0.1, maxEpochs=10, n=None, batchSize=1, momentum=0.0, rng=None,
+DEFAULTS = dict(lr=0.1, maxEpochs=10, n=None, batchSize=1, momentum=0.0, rng=None, checkIndices=True,
                 verbose=True, callback=None, storeIterates=True)
+COLUMNS = {"obj": "12.6e", "normStep": "10.2e", "lr": "9.3g"}
 STATUS_SGD = {**STATUS, 0: "all epochs done",
               5: "diverged: the objective or its gradient became NaN/inf (learning rate too large?); "
                  "returning the iterate before that epoch"}
 
 
-def _learningRates(p, explicitEpochs):
+def learningRates(p, explicitEpochs):
     """The learning rate of each epoch: lr if it is a vector, else maxEpochs copies of it."""
     lr = asFloatArray(p["lr"], "param['lr']", ndim=(0, 1))
     if (lr <= 0).any():
@@ -38,11 +39,12 @@ def _learningRates(p, explicitEpochs):
     return lr
 
 
-def _checkSgdParam(param):
+def checkSgdParam(param):
+    """param of sgd, with lr one learning rate per epoch and rng a Generator."""
     if isinstance(param, dict) and "lr" in param:   # lr may be a vector: checked below, not as a float
-        p = {**_checkParam({k: v for k, v in param.items() if k != "lr"}, DEFAULTS), "lr": param["lr"]}
+        p = {**checkParam({k: v for k, v in param.items() if k != "lr"}, DEFAULTS), "lr": param["lr"]}
     else:
-        p = _checkParam(param, DEFAULTS)
+        p = checkParam(param, DEFAULTS)
     n = p["n"]
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise TypeError(f"param['n'] (the number of examples) must be a positive integer, got {n!r}")
@@ -50,15 +52,15 @@ def _checkSgdParam(param):
         raise ValueError(f"param['batchSize'] must be >= 1, got {p['batchSize']}")
     if not 0 <= p["momentum"] < 1:
         raise ValueError(f"param['momentum'] must be in [0, 1), got {p['momentum']!r}")
-    p["lr"] = _learningRates(p, "maxEpochs" in (param or {}))
+    p["lr"] = learningRates(p, "maxEpochs" in (param or {}))
     p["rng"] = asRng(p["rng"], "param['rng']")
+    if not isinstance(p["checkIndices"], (bool, np.bool_)):
+        raise TypeError(f"param['checkIndices'] must be True or False, got {p['checkIndices']!r}")
     return p
 
 
 def sgd(fun, x0, param):
-    """Minimise ``sum_i f_i(x)`` by SGD with momentum over shuffled mini-batches.
-
-    MATLAB: ``[x,his,xAll] = sgd(fctn,x0,param)``.
+    """``[x,his,xAll] = sgd(fctn,x0,param)``: minimise ``sum_i f_i(x)`` by SGD with momentum.
 
     Parameters
     ----------
@@ -70,7 +72,12 @@ def sgd(fun, x0, param):
         Starting guess.
     param : dict
         n : int, required
-            Number of examples.
+            Number of examples: fun(x, idx) is called with idx in 0..n-1, and
+            must fail (IndexError) for idx = n, which sgd tries once: an n
+            smaller than the data would train on a subset without a word.
+        checkIndices : bool, default True
+            False skips that probe, for a fun that ignores or wraps idx (the
+            course's Peaks scripts pass such a fun).
         lr : float or 1-D array, default 0.1
             Learning rate; a vector gives one per epoch (its length is the
             number of epochs, as the course).
@@ -83,9 +90,8 @@ def sgd(fun, x0, param):
             In [0, 1).
         rng : int or numpy.random.Generator, optional
             Seed of the shuffles.
-        verbose : 0, 1 or 2, default 1 (True)
-            0: silent; 1: ``epoch  obj  norm(step)`` after every epoch; 2: the
-            same line as the course's ``sgd.m`` prints it.
+        verbose : 0, 1 or 2, default 1
+            0 silent; 1 ``epoch  obj  norm(step)`` after every epoch; 2 the course's line.
         callback : callable, optional
             ``callback(x)`` after every epoch; returning True stops.
         storeIterates : bool, default True
@@ -102,62 +108,62 @@ def sgd(fun, x0, param):
         5 diverged) and ``message``.
     xAll : ndarray, (epochs + 1) x len(x0), or None
 
-    Notes
-    -----
     The course's ``sgd.m`` requires batchSize to divide n, evaluates the
     objective after each epoch on the first min(n, 5000) examples only (ours:
     all n), and has no stopping rule, callback or divergence check.
     """
     checkCallable(fun, "fun")
-    x = asFloatArray(x0, "x0", ndim=1).copy()
-    p = _checkSgdParam(param)
-    n, bs, rng = p["n"], p["batchSize"], p["rng"]
-    allIdx = np.arange(n)
-    f0 = _evaluate(lambda x: fun(x, allIdx), x, "x0, all examples", needH=False)[0]
-    if not np.isfinite(f0):
-        raise ValueError(f"fun(x0, all examples) must be finite, got f = {f0}")
-    rows = [(f0, np.nan, np.nan)]
-    xAll = [x.copy()] if p["storeIterates"] else None
-    dF, status = np.zeros_like(x), 0
-    if p["verbose"]:
-        print(f"=== sgd (epochs: {p['lr'].size}, batchSize: {bs}, momentum: {p['momentum']:.2e}) ===")
-        print(f"{'epoch':>5}  {'obj':>12}  {'norm(step)':>10}")
+    x, p = asFloatArray(x0, "x0", ndim=1).copy(), checkSgdParam(param)
+    n, batchSize, rng = p["n"], p["batchSize"], p["rng"]
+    f = firstEvaluation(fun, x, n, p["checkIndices"])
+    header = (f"=== sgd (epochs: {p['lr'].size}, batchSize: {batchSize}, momentum: {p['momentum']:.2e}) ===\n"
+              "epoch\tobj fun\t\tnorm step")
+    run = startRun("sgd", p, COLUMNS, x, (f, np.nan, np.nan), courseHeader=header)
+    dF, kept = np.zeros_like(x), x                             # kept: the last iterate recorded
     try:
         for epoch, lr in enumerate(p["lr"], start=1):
-            xOld = x.copy()
-            perm = rng.permutation(n)                      # re-shuffle
-            finite = True
-            for start in range(0, n, bs):
-                idx = perm[start:start + bs]
-                fk, gk, _ = _evaluate(lambda x, idx=idx: fun(x, idx), x, "x, idx", needH=False)
-                dF = p["momentum"] * dF + lr * gk          # dF <- momentum dF + lr grad f_B
+            xOld = x
+            perm = rng.permutation(n)                          # re-shuffle
+            for start in range(0, n, batchSize):
+                batch = perm[start:start + batchSize]
+                fk, dFk, _ = evaluate(lambda x, batch=batch: fun(x, batch), x, "x, idx", needH=False)
+                dF = p["momentum"] * dF + lr * dFk             # dF <- momentum dF + lr grad f_B
                 x = x - dF
-                finite = np.isfinite(fk) and np.isfinite(x).all()
-                if not finite:
+                if not (np.isfinite(fk) and np.isfinite(x).all()):
                     break
-            f = _evaluate(lambda x: fun(x, allIdx), x, "x, all examples", needH=False)[0] \
-                if finite else np.nan
+            f = evaluate(lambda x: fun(x, np.arange(n)), x, "x, all examples", needH=False)[0] \
+                if np.isfinite(x).all() else np.nan           # the objective on all examples
             if not np.isfinite(f):
-                x, status = xOld, 5
+                x, run["status"] = xOld, 5
                 break
-            rows.append((f, np.linalg.norm(x - xOld), lr))
-            if p["verbose"] >= 2:
-                print(f"{epoch:3d}\t{f:1.2e}\t{rows[-1][1]:1.2e}")     # the course's line
-            elif p["verbose"]:
-                print(f"{epoch:5d}  {f:12.6e}  {rows[-1][1]:10.2e}")
-            if xAll is not None:
-                xAll.append(x.copy())
-            xOld = x                                       # the epoch is recorded: Ctrl-C keeps it
-            if p["callback"] is not None and p["callback"](x):
-                status = 3
+            if p["verbose"] == 2:
+                print(f"{epoch:3d}\t{f:1.2e}\t{np.linalg.norm(x - xOld):1.2e}")   # the course's line
+            kept = x
+            if record(run, epoch, x, (f, np.linalg.norm(x - xOld), lr)):
                 break
     except KeyboardInterrupt:
-        x, status = xOld, 4
-    his = dict(zip(("obj", "normStep", "lr"), (np.array(c) for c in zip(*rows))))
-    his["status"], his["message"] = status, STATUS_SGD[status]
-    if p["verbose"]:
-        print(f"sgd: {his['message']} after {len(rows) - 1} epochs, obj {rows[-1][0]:.6e}")
-    return x, his, None if xAll is None else np.array(xAll)
+        x, run["status"] = kept, 4                             # Ctrl-C: the last finished epoch
+    return finishRun(run, x, STATUS_SGD, "epochs")
+
+
+def firstEvaluation(fun, x, n, checkIndices):
+    """f(x0) on all n examples; with ``checkIndices``, make sure the data has exactly n examples."""
+    try:
+        f = evaluate(lambda x: fun(x, np.arange(n)), x, "x0, all examples", needH=False)[0]
+    except IndexError as err:
+        raise ValueError(f"param['n'] = {n}, but fun(x, idx) raised IndexError for idx = 0..{n - 1} ({err}): "
+                         "n must be the number of examples fun indexes") from err
+    if not np.isfinite(f):
+        raise ValueError(f"fun(x0, all examples) must be finite, got f = {f}")
+    if checkIndices:
+        try:
+            fun(x, np.array([n]))
+        except (IndexError, ValueError):
+            return f
+        raise ValueError(f"param['n'] = {n}, but fun(x, idx) accepts idx = [{n}]: the data has more than n "
+                         "examples, and sgd would train on the first n only; set param['n'] to the number of "
+                         "examples, or param['checkIndices'] = False for a fun that ignores or wraps idx")
+    return f
 
 
 if __name__ == "__main__":
@@ -171,6 +177,6 @@ if __name__ == "__main__":
         return 0.5 * r @ r / idx.size, A[idx].T @ r / idx.size
 
     x, his, xAll = sgd(fun, np.zeros(2), {"n": 200, "batchSize": 10, "lr": 0.1, "maxEpochs": 20,
-                                          "momentum": 0.5, "rng": 0, "verbose": False})
+                                          "momentum": 0.5, "rng": 0, "verbose": 0})
     print(f"SGD on a consistent least-squares problem: x = {x} (solution [1, 2]), "
           f"obj {his['obj'][0]:.2e} -> {his['obj'][-1]:.2e}")

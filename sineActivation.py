@@ -2,26 +2,23 @@
 
     A  = sin(Y)
     dA = sigma'(Y) = cos(Y)        (elementwise)
-
-Same as the course's ``sinActivation.m``; ``doDerivative=False`` returns ``A, None``.
 """
 
 import numpy as np
 
-from nnutils import activationInput
+from nnchecks import checkActivation, checkedBy
 
 
-def sineActivation(Y, doDerivative=True, overwrite=False):
-    """Apply sin elementwise and return its derivative.
+@checkedBy(checkActivation)
+def sineActivation(Y, doDerivative=True):
+    """``[A,dA] = sinActivation(Y)``: sine and its derivative, elementwise.
 
     Parameters
     ----------
     Y : array_like, any shape
         Input, usually ``Y K + b`` (n x m).
     doDerivative : bool, default True
-        Also return ``dA``; if False ``dA`` is None.
-    overwrite : bool, default False
-        Write ``A`` over ``Y`` (a finite float ndarray the caller no longer needs).
+        False returns ``A, None``.
 
     Returns
     -------
@@ -29,10 +26,11 @@ def sineActivation(Y, doDerivative=True, overwrite=False):
         ``sin(Y)``.
     dA : ndarray, shape of Y, or None
         ``cos(Y)``.
+
+    The course's file is ``sinActivation.m``; it computes the same.
     """
-    Y = activationInput(Y, overwrite)              # overwrite: the caller's checked Y K + b
-    dA = np.cos(Y) if doDerivative else None       # before Y is overwritten
-    A = np.sin(Y, out=Y if overwrite else None)
+    A = np.sin(Y)                               # A = sin(Y)
+    dA = np.cos(Y) if doDerivative else None    # dA = sigma'(Y) = cos(Y)
     return A, dA
 
 

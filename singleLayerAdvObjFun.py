@@ -8,8 +8,8 @@ perturbation d of an example y that makes the network predict a chosen class c_h
 (one example per row of Y; R a regulariser on d, e.g. genTikhonov). With
 S = sigma((Y + D) K + b) W and J_Y the Jacobian of singleLayer w.r.t. its input:
 
-    grad_d E = J_Y' ( grad_S E  W' )                      (+ grad R)
-    H v      = J_Y' ( Hess_S E [ (J_Y v) W ]  W' )         (+ Hess R v)
+    grad_d E = J_Y' grad_Z E,          grad_Z E = grad_S E W'          (+ grad R)
+    H v      = J_Y' Hess_Z E [J_Y v],   Hess_Z E [V] = Hess_S E [V W] W'  (+ Hess R v)
 
 H is the Gauss-Newton Hessian (the second derivative of sigma dropped, as on
 slide "Gauss-Newton Method"): symmetric positive semi-definite, exact when
@@ -20,23 +20,13 @@ steepestDescent's ``param["P"] = lambda d: np.clip(d, -eps, eps)``.
 
 import numpy as np
 
-from crossEntropy import crossEntropy
-from nnutils import (
-    asFloatArray,
-    asScalar,
-    asShaped,
-    callRegularizer,
-    checkCols,
-    checkFinite,
-    checkRows,
-    checkWRows,
-    commonDtype,
-    mat,
-    vec,
-)
+from nnchecks import checkAdversarial, checkedBy
+from nnutils import mat, vec
 from singleLayer import singleLayer
+from softMax import softMax
 
 
+@checkedBy(checkAdversarial)
 def singleLayerAdvObjFun(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=True, bias=False):
     """Loss of the perturbed examples Y + d against the desired classes C, gradient and GN Hessian in d.
 
@@ -81,47 +71,24 @@ def singleLayerAdvObjFun(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=Tr
     fails when called (it refers to undefined variables); ours takes the
     perturbation d and returns a working Gauss-Newton Hessian.
     """
-    Y = asFloatArray(Y, "Y", ndim=(1, 2))
-    C = asFloatArray(C, "C", ndim=(1, 2))
-    Y, C = np.atleast_2d(Y), np.atleast_2d(C)
-    K = asFloatArray(K, "K", ndim=2)
-    W = asFloatArray(W, "W", ndim=2)
-    checkCols(Y, K.shape[0], "Y", "K.shape[0]")
-    m = K.shape[1]
-    checkWRows(W, m, bias, "K.shape[1]")
-    checkRows(C, Y.shape[0], "C", "Y.shape[0]")
-    checkCols(C, W.shape[1], "C", "W.shape[1]")
-    d = asFloatArray(d, "d")
-    if d.size != Y.size or d.ndim > 2 or (d.ndim == 2 and d.shape != Y.shape and d.shape != (Y.size, 1)):
-        raise ValueError(f"d must have the shape of Y {Y.shape} or be its vec of length {Y.size}, "
-                         f"got shape {d.shape}")
-    dtype = commonDtype(d, Y, K, W, C)
-    Y, K, W, C = (A.astype(dtype, copy=False) for A in (Y, K, W, C))
-    b = asScalar(b, "b", dtype)
-    D = mat(vec(d).astype(dtype, copy=False), Y.shape)
-
-    Z, _, _, JYt, _, _, JY = singleLayer(K, b, Y + D, act, doDerivative)   # sigma((y + d)' K + b)
-    WZ = W[:m]                                           # W = [WZ; w0'] with the classifier bias w0
-    S = checkFinite(Z @ WZ + W[m] if bias else Z @ WZ, "S = Z W", "W")
-    Ec, dES, d2ES = crossEntropy(S, C, doDerivative)
-    if reg is not None:                                  # + R(d)
-        Rc, dR, d2R = callRegularizer(reg, vec(D))
+    D = mat(d, Y.shape)                                          # the perturbation, shaped like Y
+    Z, _, _, JYt, _, _, JY = singleLayer.core(K, b, Y + D, act, doDerivative)   # Z = sigma((y + d)' K + b)
+    Ec, _, _, dEZ, d2EZ = softMax.core(W, Z, C, bias, doDerivative=doDerivative)   # E(Z W, c_hat)
+    if reg is not None:
+        Rc, dR, d2R = reg(vec(D))                                # + R(d)
         Ec = Ec + Rc
     if not doDerivative:
         return Ec, None, None
 
-    dE = vec(JYt(dES @ WZ.T))                            # grad_d E = J_Y' (grad_S E W')
+    dE = vec(JYt(dEZ))                                           # grad_d E = J_Y' grad_Z E
     if reg is not None:
         dE = dE + dR
 
-    def H(v):  # Gauss-Newton: J_Y' (Hess_S E [(J_Y v) W]) W')
-        V = asShaped(v, Y.shape, "v", dtype)
-        Hv = vec(JYt(d2ES(JY(V) @ WZ) @ WZ.T))
-        if reg is not None:
-            Hv = Hv + d2R(vec(V))
-        return np.reshape(Hv, d.shape, order="F")
+    def H(v):  # Gauss-Newton: J_Y' Hess_Z E [J_Y v]
+        Hv = vec(JYt(d2EZ(JY(mat(v, Y.shape)))))
+        return Hv if reg is None else Hv + d2R(vec(v))
 
-    return Ec, np.reshape(dE, d.shape, order="F"), H
+    return Ec, dE, H
 
 
 if __name__ == "__main__":

@@ -14,103 +14,53 @@ Slide "Gauss-Newton Method": drop the second-order term of sigma and keep
 
     H = J' (Hess_S E) J,    J v = (J_K vK + J_b vb) W + Z vW     (the Jacobian of S)
 
-which is symmetric positive semi-definite.
+which is symmetric positive semi-definite. (``singleLayer.core`` and
+``crossEntropy.core`` are those functions without their input checks: the
+inputs were checked once, on entry.)
 """
-
-import numbers
 
 import numpy as np
 
-from crossEntropy import checkProbabilities, crossEntropy
-from nnutils import (
-    asFloatArray,
-    callRegularizer,
-    checkFinite,
-    checkRows,
-    commonDtype,
-    finiteResult,
-    getActivation,
-    mat,
-    vec,
-)
+from crossEntropy import crossEntropy
+from nnchecks import checkedBy, checkObjective, checkSplitX, xLength  # noqa: F401 (xLength for users)
+from nnutils import mat, vec
 from singleLayer import singleLayer
 
-
-def xLength(nf, m, nc, bias=False):
-    """len(x) for x = [K(:); b; W(:)]: nf*m + 1 + m*nc, or nf*m + 1 + (m+1)*nc with the classifier bias."""
-    return nf * m + 1 + (m + 1 if bias else m) * nc
+COURSE_SHIFT = 1e-5   # the shift the course's softMax.m adds to its Hessian mat-vecs
 
 
-def checkXLength(x, nf, m, nc, bias, where=""):
-    """Raise unless the vector x has the length of [K(:); b; W(:)] for these sizes."""
-    nx = xLength(nf, m, nc, bias)
-    if x.size != nx or x.ndim > 2 or (x.ndim == 2 and x.shape[1] != 1):
-        formula = f"nf*m + 1 + {'(m+1)' if bias else 'm'}*nc = {nf}*{m} + 1 + {m + bias}*{nc} = {nx}"
-        hint = ""
-        if x.size == xLength(nf, m, nc, not bias):
-            hint = (f": its length is the one {'without' if bias else 'with'} the classifier bias; "
-                    f"pass bias={not bias}")
-        raise ValueError(f"x must be a vector of length {formula}{where}, got shape {x.shape}{hint}")
-
-
-def splitX(x, nf, m, nc, bias=False):
-    """Split ``x = [K(:); b; W(:)]`` into K (nf x m), b and W (views of an array x).
-
-    W is m x nc, or (m+1) x nc with ``bias=True`` (its last row the classifier bias).
-    """
-    for name, size in (("nf", nf), ("m", m), ("nc", nc)):
-        if isinstance(size, (bool, np.bool_)) or not isinstance(size, numbers.Integral) or size < 1:
-            raise TypeError(f"{name} must be a positive integer, got {size!r}")
-    if not isinstance(bias, (bool, np.bool_)):
-        raise TypeError(f"bias must be True or False, got {bias!r}")
-    x = x if isinstance(x, np.ndarray) else asFloatArray(x, "x")     # arrays pass as they are: hot path
-    if x.ndim != 1:
-        raise ValueError(f"x must be a vector (1-D), got shape {x.shape}")
-    checkXLength(x, nf, m, nc, bias)
-    K = mat(x[:nf * m], (nf, m))
-    b = x[nf * m]
-    W = mat(x[nf * m + 1:], (m + 1 if bias else m, nc))
-    return K, b, W
-
-
-def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hessian="full",
-                        bias=False):
-    """Cross entropy of the single-layer network, its gradient and Gauss-Newton Hessian.
-
-    MATLAB: ``[Ec,dE,H] = singleLayerNNObjFun(x,Y,C,m)``.
+@checkedBy(checkObjective)
+def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hessian="full", bias=False,
+                        probabilities=True):
+    """``[Ec,dE,H] = singleLayerNNObjFun(x,Y,C,m)``: cross entropy of the network, gradient, Gauss-Newton H.
 
     Parameters
     ----------
-    x : array_like, length nf*m + 1 + m*nc, or nf*m + 1 + (m+1)*nc with ``bias=True``
+    x : array_like, length nf*m + 1 + m*nc (nf*m + 1 + (m+1)*nc with ``bias=True``)
         Unknowns ``[K(:); b; W(:)]`` (column-major ``vec``, as MATLAB's ``(:)``).
-        W is m x nc, or (m+1) x nc with the classifier bias.
     Y : array_like, n x nf
         Examples in rows.
     C : array_like, n x nc
-        Class probabilities of the examples.
+        Class probabilities of the examples (rows sum to 1).
     m : int
         Width of the layer (number of columns of K).
     act : callable or str, default "tanh"
         Activation (see ``singleLayer``).
     doDerivative : bool, default True
-        False evaluates the loss only and returns ``Ec, None, None``: no
-        sigma', no gradient products. Use it where only the value is needed,
-        e.g. ``singleLayerNNObjFun(x, Y, C, m, doDerivative=False)[0]`` in
-        landscape plots; it costs about half a full call.
+        False returns ``Ec, None, None``: no sigma', no gradient (about half the work).
     reg : callable, optional
         Regulariser ``x -> (Rc, dR, d2R)`` on the whole x, e.g.
-        ``lambda x: genTikhonov(x, lam=1e-3)`` for the slide's alpha R(W, K, b):
-        Rc is added to Ec, dR to dE and d2R(v) to H(v).
-    bias : bool, default False
-        True: W has m+1 rows, the last one the classifier bias, added to
-        every row of S (every course example trains with it).
+        ``lambda x: genTikhonov(x, lam=1e-3)`` for the slide's alpha R(W, K, b).
     hessian : "full" or "course", default "full"
         "full": the Gauss-Newton Hessian ``J' (Hess_S E) J`` over all unknowns.
-        "course": the course's ``singleLayerNNObjFun.m`` H, block-diagonal
-        (no coupling between (K, b) and W) with the shift 1e-5 of its
-        ``softMax.m`` Hessians: ``blkdiag(J_Kb' (Hess_Z E + 1e-5 I) J_Kb,
-        Hess_W E + 1e-5 I)``. For comparisons with the course; "full"
-        converges faster (see the tests).
+        "course": the course's ``singleLayerNNObjFun.m`` Hessian, block-diagonal
+        (no coupling between (K, b) and W) with the 1e-5 shift of its
+        ``softMax.m``: ``blkdiag(J_Kb' (Hess_Z E + 1e-5 I) J_Kb, Hess_W E + 1e-5 I)``.
+    bias : bool, default False
+        True: W is (m+1) x nc, its last row the classifier bias, S = [Z, 1] W
+        (every course example trains with it).
+    probabilities : bool, default True
+        False accepts any non-negative C (see ``crossEntropy``).
 
     Returns
     -------
@@ -119,90 +69,63 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hes
     dE : ndarray, length len(x)
         Gradient ``[grad_K E(:); grad_b E; grad_W E(:)]``.
     H : callable
-        ``v -> J' (Hess_S E) J v``, the Gauss-Newton Hessian mat-vec on vectors
-        of length len(x): symmetric positive semi-definite.
+        ``v -> H v`` on vectors of length len(x): symmetric positive semi-definite.
 
-    Notes
-    -----
-    The course's ``singleLayerNNObjFun.m`` returns a block-diagonal
-    approximation of this Hessian (it drops the coupling between (K, b) and W)
-    plus a shift ``1e-5*v``; ours is the full Gauss-Newton Hessian over all
-    unknowns with no shift. On the slides' inverse crime it reaches a lower loss
-    in the same number of Newton-CG iterations.
+    The course's file takes examples in columns (Y nf x n, C nc x n, its own
+    K m x nf and W nc x (m+1) in x) and returns the block-diagonal H
+    (``hessian="course"`` here); with CG given room the full H converges faster.
     """
-    Y = asFloatArray(Y, "Y", ndim=2, allowNonFinite=True)   # NaN/inf in Y: found in Y K + b by singleLayer
-    C = asFloatArray(C, "C", ndim=2)
-    checkRows(C, Y.shape[0], "C", "Y.shape[0]")
-    checkProbabilities(C)
-    if isinstance(m, (bool, np.bool_)) or not isinstance(m, numbers.Integral) or m < 1:
-        raise TypeError(f"m must be a positive integer (the width of the layer), got {m!r}")
-    nf, nc, m = Y.shape[1], C.shape[1], int(m)
-    x = asFloatArray(x, "x", ndim=(1, 2))
-    if not isinstance(bias, (bool, np.bool_)):
-        raise TypeError(f"bias must be True or False, got {bias!r}")
-    checkXLength(x, nf, m, nc, bias, f" (nf = Y.shape[1], nc = C.shape[1], m = {m})")
-    if hessian not in ("full", "course"):
-        raise ValueError(f"hessian must be 'full' or 'course', got {hessian!r}")
-    nx = x.size
-    dtype = commonDtype(x, Y, C)
-    x, Y, C = vec(x).astype(dtype, copy=False), Y.astype(dtype, copy=False), C.astype(dtype, copy=False)
-    K, b, W = splitX(x, nf, m, nc, bias)
-
-    # K, b, Y, C checked above: singleLayer and crossEntropy skip their checks, we check dE and H(v)
-    Z, JKt, Jbt, JYt, JK, Jb, JY = singleLayer(K, b, Y, getActivation(act), doDerivative, checkInputs=False)
-    WZ, w0 = W[:m], (W[m] if bias else None)   # W = [WZ; w0'] with the classifier bias w0
-    S = Z @ WZ if w0 is None else Z @ WZ + w0            # S = Z W, or [Z, 1] W with the bias
-    checkFinite(S, "S = Z W", "x (its W part)")
-    Ec, dES, d2ES = crossEntropy(S, C, doDerivative, checkInputs=False)
-    if reg is not None:                # + alpha R(W, K, b)
-        Rc, dR, d2R = callRegularizer(reg, x)
+    (n, nf), nc = Y.shape, C.shape[1]
+    K, b, W = splitX.core(x, nf, m, nc, bias)                 # x = [K(:); b; W(:)]
+    Z, JKt, Jbt, _, JK, Jb, _ = singleLayer.core(K, b, Y, act, doDerivative)   # Z = sigma(Y K + b)
+    if bias:
+        Z = np.column_stack([Z, np.ones(n, Z.dtype)])         # [Z, 1]: the classifier bias multiplies a 1
+    WZ = W[:m]                                                # the rows of W that multiply Z
+    S = Z @ W                                                 # S = Z W
+    Ec, dES, d2ES = crossEntropy.core(S, C, doDerivative)     # E(Z W, C)
+    if reg is not None:
+        Rc, dR, d2R = reg(x)                                  # + alpha R(W, K, b)
         Ec = Ec + Rc
     if not doDerivative:
         return Ec, None, None
 
-    def throughW(U):                   # [Z, 1]' U: grad_W of S = [Z, 1] W
-        return Z.T @ U if w0 is None else np.vstack([Z.T @ U, U.sum(axis=0)])
-
-    dEZ = dES @ WZ.T                   # 1. grad_Z E = grad_S E W'
-    dEb = Jbt(dEZ)                     # 3. grad_b E = J_b' grad_Z E
-    dEK = JKt(dEZ, overwrite=True)     # 2. grad_K E = J_K' grad_Z E  (writes sigma' .* grad_Z E over dEZ)
-    dEW = throughW(dES)                # 4. grad_W E = Z' grad_S E
+    dEZ = dES @ WZ.T                                          # 1. grad_Z E = grad_S E W'
+    dEK = JKt(dEZ)                                            # 2. grad_K E = J_K' grad_Z E
+    dEb = Jbt(dEZ)                                            # 3. grad_b E = J_b' grad_Z E
+    dEW = Z.T @ dES                                           # 4. grad_W E = Z' grad_S E
     dE = np.concatenate([vec(dEK), [dEb], vec(dEW)])
-    checkFinite(dE, "grad E (through grad_Z E = grad_S E W')", "x (its W part) or Y")  # inf/NaN reach dE
     if reg is not None:
         dE = dE + dR
 
-    def splitV(v):
-        v = asFloatArray(v, "v", ndim=(1, 2))
-        if v.size != nx or (v.ndim == 2 and v.shape[1] != 1):
-            raise ValueError(f"v must be a vector of length len(x) = {nx}, got shape {v.shape}")
-        return v, splitX(vec(v).astype(dtype, copy=False), nf, m, nc, bias)
-
-    def timesW(V):                     # [Z, 1] V: the change of S for a change V of W
-        return Z @ V[:m] if w0 is None else Z @ V[:m] + V[m]
-
-    @finiteResult
     def H(v):  # Gauss-Newton: J' (Hess_S E) J v
-        v, (vK, vb, vW) = splitV(v)
-        JZv = JK(vK, vb=vb)                        # J_K vK + J_b vb = sigma' .* (Y vK + vb), one pass
-        dS = JZv @ WZ + timesW(vW)                 # J v = (J_K vK + J_b vb) W + Z vW: the change of S
-        U = d2ES(dS)                               # Hess_S E [J v]
-        dZ = U @ WZ.T                              # J' U, through Z ...
-        Hb = Jbt(dZ)                               # (J_b' dZ before JKt writes sigma' .* dZ over dZ)
-        Hv = np.concatenate([vec(JKt(dZ, overwrite=True)), [Hb], vec(throughW(U))])  # ... and through W
+        vK, vb, vW = splitX.core(v, nf, m, nc, bias)
+        U = d2ES((JK(vK) + Jb(vb)) @ WZ + Z @ vW)   # Hess_S E [J v],  J v = (J_K vK + J_b vb) W + Z vW
+        dZ = U @ WZ.T                                         # J' U: through Z to K and b, ...
+        Hv = np.concatenate([vec(JKt(dZ)), [Jbt(dZ)], vec(Z.T @ U)])   # ... and to W
         return Hv if reg is None else Hv + d2R(v)
 
-    @finiteResult
     def Hcourse(v):  # the course's: blkdiag(J_Kb' (Hess_Z E + 1e-5 I) J_Kb, Hess_W E + 1e-5 I)
-        v, (vK, vb, vW) = splitV(v)
-        JZv = JK(vK, vb=vb)                        # J_Kb v = J_K vK + J_b vb
-        dZ = d2ES(JZv @ WZ) @ WZ.T + 1e-5 * JZv    # (Hess_Z E + 1e-5 I) J_Kb v
-        Hb = Jbt(dZ)
-        HW = throughW(d2ES(timesW(vW))) + 1e-5 * vW  # (Hess_W E + 1e-5 I) vW
-        Hv = np.concatenate([vec(JKt(dZ, overwrite=True)), [Hb], vec(HW)])
+        vK, vb, vW = splitX.core(v, nf, m, nc, bias)
+        JZv = JK(vK) + Jb(vb)                                 # J_Kb v: the change of Z
+        dZ = d2ES(JZv @ WZ) @ WZ.T + COURSE_SHIFT * JZv      # (Hess_Z E + 1e-5 I) J_Kb v
+        HW = Z.T @ d2ES(Z @ vW) + COURSE_SHIFT * vW           # (Hess_W E + 1e-5 I) vW
+        Hv = np.concatenate([vec(JKt(dZ)), [Jbt(dZ)], vec(HW)])
         return Hv if reg is None else Hv + d2R(v)
 
-    return Ec, dE, (H if hessian == "full" else Hcourse)
+    return Ec, dE, H if hessian == "full" else Hcourse
+
+
+@checkedBy(checkSplitX)
+def splitX(x, nf, m, nc, bias=False):
+    """``K, b, W = splitX(x, nf, m, nc)``: the parts of ``x = [K(:); b; W(:)]`` (views of x).
+
+    K is nf x m, b a scalar, W m x nc, or (m+1) x nc with ``bias=True`` (its
+    last row the classifier bias). The course's files split x inline.
+    """
+    K = mat(x[:nf * m], (nf, m))
+    b = x[nf * m]
+    W = mat(x[nf * m + 1:], (m + 1 if bias else m, nc))
+    return K, b, W
 
 
 if __name__ == "__main__":
@@ -210,12 +133,14 @@ if __name__ == "__main__":
     n, nf, nc, m = 200, 5, 3, 4
     Y = rng.standard_normal((n, nf))
     C = np.eye(nc)[rng.integers(nc, size=n)]
-    x = 0.1 * rng.standard_normal(nf * m + 1 + m * nc)
+    x = 0.1 * rng.standard_normal(xLength(nf, m, nc))
     Ec, dE, H = singleLayerNNObjFun(x, Y, C, m)
     v = rng.standard_normal(x.size)
     print(f"E = {Ec:.15f}, |grad E| = {np.linalg.norm(dE):.6e}")
+
     def E(x):
         return singleLayerNNObjFun(x, Y, C, m, doDerivative=False)[0]
+
     print(f"directional derivative dE' v = {dE @ v:+.10f};  "
           f"central difference = {(E(x + 1e-6 * v) - E(x - 1e-6 * v)) / 2e-6:+.10f}")
     print(f"v' H v = {v @ H(v):.6e} >= 0 (Gauss-Newton is positive semi-definite)")

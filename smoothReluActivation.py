@@ -21,11 +21,12 @@ a = 1/(4 eta), b = 1/2, c = eta/4: the same polynomial.
 
 import numpy as np
 
-from nnutils import asFloatArray, asScalar
+from nnchecks import checkActivation, checkedBy
 
 
+@checkedBy(checkActivation)
 def smoothReluActivation(Y, doDerivative=True, eta=0.1):
-    """Apply the smooth ReLU elementwise and return its derivative.
+    """``[A,dA] = smoothRelU(Y)``: the smooth ReLU and its derivative, elementwise.
 
     Parameters
     ----------
@@ -49,16 +50,10 @@ def smoothReluActivation(Y, doDerivative=True, eta=0.1):
     outside the parabola, which is our 0/1). Pass another ``eta`` to
     ``singleLayer`` with ``functools.partial(smoothReluActivation, eta=0.5)``.
     """
-    Y = asFloatArray(Y, "Y")
-    eta = asScalar(eta, "eta", Y.dtype)
-    if not eta > 0:
-        raise ValueError(f"eta must be positive (half-width of the parabola), got {eta!r}")
-    quad = np.abs(Y) <= eta                                # the parabola's interval
-    t = 1 + np.where(quad, Y, 0) / eta                     # (y + eta)/eta: no overflow for huge eta
-    A = np.where(quad, eta / 4 * t * t, np.maximum(Y, 0))  # (y + eta)^2 / (4 eta)
-    if not doDerivative:
-        return A, None
-    dA = np.where(quad, t / 2, (Y > eta).astype(Y.dtype))   # (y + eta) / (2 eta)
+    quad = np.abs(Y) <= eta                                   # the parabola's interval |y| <= eta
+    t = 1 + np.where(quad, Y, 0) / eta                        # (y + eta) / eta (no overflow for a huge eta)
+    A = np.where(quad, eta / 4 * t**2, np.maximum(Y, 0))      # sigma = (y + eta)^2 / (4 eta), or max(y, 0)
+    dA = np.where(quad, t / 2, Y > eta) if doDerivative else None   # sigma' = (y + eta) / (2 eta), or 0 | 1
     return A, dA
 
 

@@ -2,12 +2,11 @@
 
     E(W, Z) = E(Z W, C) = -(1/n) sum_ij C_ij log( exp(S_ij) / sum_k exp(S_ik) ),   S = Z W
 
-With the classifier bias (W has m+1 rows, as in every course example) Z gets a
-column of ones, S = [Z, 1] W: the last row of W is added to every row of S.
+With the classifier bias (``bias=True``, as in every course example) W has m+1
+rows and Z gets a column of ones: S = [Z, 1] W. By the chain rule through
+S = Z W (slide "Putting Things Together", item 1):
 
-By the chain rule through S = Z W (slide "Putting Things Together", item 1):
-
-    grad_W E = Z' grad_S E                    (m x nc; [Z, 1]' grad_S E with the bias)
+    grad_W E = Z' grad_S E                    (m x nc)
     grad_Z E = grad_S E W'                    (n x m; W without its bias row)
     Hess_W E [V] = Z' Hess_S E [Z V]
     Hess_Z E [V] = Hess_S E [V W] W'
@@ -19,39 +18,29 @@ E is linear-in-S composed with a convex function, so both Hessians are exact
 import numpy as np
 
 from crossEntropy import crossEntropy
-from nnutils import (
-    asFloatArray,
-    asScalar,
-    asShaped,
-    checkCols,
-    checkFinite,
-    checkRows,
-    checkWRows,
-    commonDtype,
-    finiteResult,
-)
+from nnchecks import checkedBy, checkSoftMax
 
 
-def softMax(W, Z, C, bias=False, hessianShift=0.0):
-    """Cross entropy of ``S = Z W`` against ``C``, with gradients and Hessian mat-vecs.
-
-    MATLAB: ``[E,dEW,d2EW,dEZ,d2EZ] = softMax(W,Z,C)``.
+@checkedBy(checkSoftMax)
+def softMax(W, Z, C, bias=False, hessianShift=0.0, doDerivative=True, probabilities=True):
+    """``[E,dEW,d2EW,dEZ,d2EZ] = softMax(W,Z,C)``: cross entropy of S = Z W, gradients, Hessian mat-vecs.
 
     Parameters
     ----------
     W : array_like, m x nc, or (m+1) x nc with ``bias=True``
-        Classifier weights; with the bias the last row is the classifier bias
-        (Z gets a column of ones).
+        Classifier weights; with the bias, the last row is the classifier bias.
     Z : array_like, n x m
         Features, one row per example.
     C : array_like, n x nc
-        Class probabilities.
+        Class probabilities (rows sum to 1).
     bias : bool, default False
-        True: W has m+1 rows, the last one the classifier bias (every course
-        example trains with it); False: W has m rows (the slides' model).
+        True: W has m+1 rows and S = [Z, 1] W (every course example trains with it).
     hessianShift : float, default 0
-        Added times V to both Hessian mat-vecs; the course's ``softMax.m``
-        uses 1e-5 (pass it to compare with the course).
+        Added times V to both Hessian mat-vecs; the course's ``softMax.m`` uses 1e-5.
+    doDerivative : bool, default True
+        False returns ``E`` and four ``None``.
+    probabilities : bool, default True
+        False accepts any non-negative C (see ``crossEntropy``).
 
     Returns
     -------
@@ -59,47 +48,28 @@ def softMax(W, Z, C, bias=False, hessianShift=0.0):
     dEW : ndarray, shape of W
         Gradient w.r.t. W.
     d2EW : callable
-        ``V -> Hess_W E [V]``, V shaped like W (or its vec), returns the shape of W.
+        ``V -> Hess_W E [V]``, V shaped like W (or its vec); returns the shape of W.
     dEZ : ndarray, n x m
         Gradient w.r.t. Z.
     d2EZ : callable
-        ``V -> Hess_Z E [V]``, V n x m (or its vec), returns n x m.
+        ``V -> Hess_Z E [V]``, V n x m (or its vec); returns n x m.
 
-    Notes
-    -----
-    The course's ``softMax.m`` (examples in columns: W nc x m or nc x (m+1))
-    adds a shift ``1e-5*v`` to its Hessian mat-vecs; ours are the exact
-    Hessians unless ``hessianShift`` is given.
+    The course's ``softMax.m`` (examples in columns: W nc x m or nc x (m+1),
+    Z m x n) tells the bias from the size of W and always adds 1e-5 v to its
+    Hessian mat-vecs; ours are told the bias and are exact unless ``hessianShift``.
     """
-    W = asFloatArray(W, "W", ndim=2)
-    Z = asFloatArray(Z, "Z", ndim=2)
-    m = Z.shape[1]
-    checkWRows(W, m, bias, "Z.shape[1]")
-    C = asFloatArray(C, "C", ndim=2)
-    checkRows(C, Z.shape[0], "C", "Z.shape[0]")
-    checkCols(C, W.shape[1], "C", "W.shape[1]")
-    dtype = commonDtype(W, Z, C)
-    W, Z, C = (A.astype(dtype, copy=False) for A in (W, Z, C))
-    shift = asScalar(hessianShift, "hessianShift", dtype)
-    if bias:                                       # the classifier bias: S = [Z, 1] W
-        Z = np.column_stack([Z, np.ones(Z.shape[0], dtype)])
-    WZ = W[:m]                                     # the rows of W that multiply Z
+    m = W.shape[0] - 1 if bias else W.shape[0]
+    if bias:
+        Z = np.column_stack([Z, np.ones(Z.shape[0], Z.dtype)])   # [Z, 1]: the bias multiplies a 1
+    S = Z @ W                                                    # S = Z W
+    E, dES, d2ES = crossEntropy.core(S, C, doDerivative)
+    if not doDerivative:
+        return E, None, None, None, None
 
-    S = checkFinite(Z @ W, "S = Z W", "Z or W")
-    E, dES, d2ES = crossEntropy(S, C)
-    dEW = Z.T @ dES
-    dEZ = dES @ WZ.T
-
-    @finiteResult
-    def d2EW(V):  # Z' Hess_S E [Z V]
-        V = asShaped(V, W.shape, "V", dtype)
-        return Z.T @ d2ES(Z @ V) + shift * V
-
-    @finiteResult
-    def d2EZ(V):  # Hess_S E [V W] W'
-        V = asShaped(V, dEZ.shape, "V", dtype)
-        return d2ES(V @ WZ) @ WZ.T + shift * V
-
+    dEW = Z.T @ dES                                              # grad_W E = Z' grad_S E
+    dEZ = dES @ W[:m].T                                          # grad_Z E = grad_S E W'
+    d2EW = lambda V: Z.T @ d2ES(Z @ V) + hessianShift * V        # Hess_W E [V] = Z' Hess_S E [Z V]
+    d2EZ = lambda V: d2ES(V @ W[:m]) @ W[:m].T + hessianShift * V   # Hess_Z E [V] = Hess_S E [V W] W'
     return E, dEW, d2EW, dEZ, d2EZ
 
 

@@ -18,12 +18,17 @@ x = rng.standard_normal(nf * m + 1 + m * nc)
 
 
 def test_Y_with_wrong_number_of_columns_names_Y_and_both_shapes():
-    with pytest.raises(ValueError, match=r"Y must have K.shape\[0\]=5 columns, got Y with shape \(12, 4\)"):
+    with pytest.raises(ValueError, match=r"Y must have K.shape\[0\]=5 columns \(the features nf\), "
+                                         r"got Y with shape \(12, 3\) and K with shape \(5, 4\)"):
+        singleLayer(K, b, Y[:, :3])
+    # 4 columns fit K transposed (m x nf = 5 x 4) as well as a Y short of a feature: both are said
+    with pytest.raises(ValueError, match=r"K must have Y.shape\[1\]=4 rows \(K is nf x m\), got K with shape "
+                                         r"\(5, 4\) and Y with shape \(12, 4\): did you pass K transposed\?"):
         singleLayer(K, b, Y[:, :4])
 
 
 def test_transposed_Y_gets_a_hint():
-    with pytest.raises(ValueError, match=r"shape \(5, 12\); did you pass it transposed\?"):
+    with pytest.raises(ValueError, match=r"shape \(5, 12\): did you pass Y transposed\? \(pass Y.T\)"):
         singleLayer(K, b, Y.T)
 
 
@@ -35,7 +40,8 @@ def test_x_of_wrong_length_for_m_names_the_expected_length():
 
 
 def test_C_with_wrong_number_of_rows():
-    with pytest.raises(ValueError, match=r"C must have Y.shape\[0\]=12 rows, got C with shape \(11, 3\)"):
+    with pytest.raises(ValueError, match=r"C must have Y.shape\[0\]=12 rows \(one per example\), got C with "
+                                         r"shape \(11, 3\)"):
         singleLayerNNObjFun(x, Y, C[:-1], m)
     with pytest.raises(ValueError, match=r"C must have Z.shape\[0\]=12 rows"):
         softMax(W, np.tanh(Y @ K), C[:-1])

@@ -12,7 +12,7 @@ wrong derivative of the same function. Runtime: < 2 s.
 import numpy as np
 import pytest
 
-import checkDerivative as checkDerivativeModule
+import taylorVerdict as checkDerivativeModule
 from checkDerivative import adjointTest, checkDerivative
 from crossEntropy import crossEntropy
 
@@ -29,18 +29,25 @@ def crossEntropyProblem(dtype, seed=1, n=35, nc=11):
 def withOldNoiseModel(monkeypatch):
     """The checker as it was: noise = 100 eps (|f(x)| + |f(x + h v)|), nothing measured."""
     monkeypatch.setattr(checkDerivativeModule, "NOISE_MIN", checkDerivativeModule.NOISE)
-    monkeypatch.setattr(checkDerivativeModule, "PLATEAU", np.inf)
+    monkeypatch.setattr(checkDerivativeModule, "PLATEAU", 1e300)
 
 
-def test_float32_cross_entropy_passes_where_the_fixed_noise_model_failed(monkeypatch):
+def test_float32_cross_entropy_passes():
     S, C, v = crossEntropyProblem(np.float32)
+    assert checkDerivative(lambda S: crossEntropy(S, C)[:2], S, v=v, verbose=False)[0]
 
-    def fun(S):
-        return crossEntropy(S, C)[:2]
 
-    assert checkDerivative(fun, S, v=v, verbose=False)[0]
+def test_float32_passes_where_the_fixed_noise_model_failed(monkeypatch):
+    """f = 10000 + 0.5 |x|^2 in float32: its rounding is one ulp of 10000 (1e-3), far below
+    100 eps |f| (0.24), which hid every E1 = 0.5 h^2; the measured plateau finds the real floor.
+    (float32 addition is exact IEEE rounding: the same on every machine.)"""
+    def fun(x):
+        return np.float32(10000) + np.float32(0.5) * (x @ x), x
+
+    x0, v = np.zeros(3, np.float32), np.array([0.6, 0.8, 0.0], np.float32)
+    assert checkDerivative(fun, x0, v=v, verbose=False)[0]
     withOldNoiseModel(monkeypatch)
-    assert not checkDerivative(fun, S, v=v, verbose=False)[0]     # E1 = c h^2 hidden under 100 eps |E|
+    assert not checkDerivative(fun, x0, v=v, verbose=False)[0]    # E1 = h^2 / 2 hidden under 100 eps |f|
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

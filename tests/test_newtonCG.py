@@ -5,7 +5,8 @@ import warnings
 import numpy as np
 import pytest
 
-from newtonCG import newtonCG, pcgStep
+from newtonCG import newtonCG
+from pcg import pcg
 from rosenbrock import rosenbrock
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun
@@ -71,25 +72,26 @@ def cgIterates(A, b, k):
     return xs, np.array(res)
 
 
-def test_pcgStep_returns_the_minimum_residual_iterate_like_matlab_pcg():
+def test_pcg_returns_the_minimum_residual_iterate_like_matlab_pcg():
     rng = np.random.default_rng(6)
     Q = np.linalg.qr(rng.standard_normal((60, 60)))[0]
     A = Q @ np.diag(np.logspace(0, 5, 60)) @ Q.T          # ill-conditioned: residuals oscillate
     g = rng.standard_normal(60)
     xs, res = cgIterates(A, -g, 8)
     assert np.argmin(res) != 8, "the test needs a case where the last residual is not the smallest"
-    s, it, relres = pcgStep(A, g, 1e-12, 8)
+    s, flag, relres, it = pcg(A, -g, 1e-12, 8)
+    assert flag == 1                                      # not converged in 8 steps
     best = len(res) - 1 - np.argmin(res[::-1])            # pcg prefers the later one on ties
     assert it == best
     np.testing.assert_allclose(s, xs[best], rtol=1e-8)
     np.testing.assert_allclose(relres, res[best] / np.linalg.norm(g), rtol=1e-6)
 
 
-def test_pcgStep_on_convergence_returns_the_solution():
+def test_pcg_on_convergence_returns_the_solution():
     A = np.diag([1.0, 2.0, 3.0])
-    s, it, relres = pcgStep(A, np.ones(3), 1e-10, 10)
+    s, flag, relres, it = pcg(A, -np.ones(3), 1e-10, 10)
     np.testing.assert_allclose(s, -1 / np.diag(A))
-    assert it == 3 and relres < 1e-10
+    assert it == 3 and relres < 1e-10 and flag == 0
 
 
 def test_non_descent_cg_direction_falls_back_to_steepest_descent():

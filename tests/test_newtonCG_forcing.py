@@ -5,7 +5,8 @@ import pytest
 from scipy.sparse.linalg import cg
 
 import newtonCG as newtonCGModule
-from newtonCG import forcingTerm, newtonCG, pcgStep
+from newtonCG import forcingTerm, newtonCG
+from pcg import pcg
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun
 
@@ -29,11 +30,11 @@ def test_adaptive_forcing_hands_eta_k_to_cg(monkeypatch):
     A, c = illConditioned(smallest=1e-2)
     tols = []
 
-    def recordingStep(H, g, tolCG, maxIterCG, cgIterate="pcg"):
+    def recordingPcg(H, b, tolCG, maxIterCG, lastIterate=False):
         tols.append(tolCG)
-        return pcgStep(H, g, tolCG, maxIterCG, cgIterate)
+        return pcg(H, b, tolCG, maxIterCG, lastIterate)
 
-    monkeypatch.setattr(newtonCGModule, "pcgStep", recordingStep)
+    monkeypatch.setattr(newtonCGModule, "pcg", recordingPcg)
     quadratic = lambda x: (0.5 * x @ A @ x - c @ x, A @ x - c, A)  # noqa: E731
     _, his, _ = newtonCG(quadratic, np.zeros(c.size),
                          {"maxIter": 6, "forcing": "adaptive", "maxIterCG": 5, "verbose": False})
@@ -46,11 +47,11 @@ def test_adaptive_forcing_hands_eta_k_to_cg(monkeypatch):
 def test_default_keeps_the_course_tolerance(monkeypatch):
     A, c = illConditioned()
     tols = []
-    def recordingStep(H, g, tol, maxit, cgIterate="pcg"):
+    def recordingPcg(H, b, tol, maxit, lastIterate=False):
         tols.append(tol)
-        return pcgStep(H, g, tol, maxit)
+        return pcg(H, b, tol, maxit, lastIterate)
 
-    monkeypatch.setattr(newtonCGModule, "pcgStep", recordingStep)
+    monkeypatch.setattr(newtonCGModule, "pcg", recordingPcg)
     newtonCG(lambda x: (0.5 * x @ A @ x - c @ x, A @ x - c, A), np.zeros(c.size),
              {"maxIter": 3, "verbose": False})
     assert tols == [1e-2] * 3
@@ -58,12 +59,12 @@ def test_default_keeps_the_course_tolerance(monkeypatch):
 
 def test_last_iterate_is_scipy_cg_and_pcg_rule_has_the_smaller_residual():
     A, c = illConditioned()
-    s, its, relres = pcgStep(A, -c, 1e-10, 7, cgIterate="last")
+    s, _, relres, its = pcg(A, c, 1e-10, 7, lastIterate=True)
     sRef, info = cg(A, c, rtol=1e-10, atol=0.0, maxiter=7)
     assert info == 7 and its == 7
     np.testing.assert_allclose(s, sRef, rtol=0, atol=1e-14 * np.linalg.norm(sRef))
     assert relres == pytest.approx(np.linalg.norm(c - A @ s) / np.linalg.norm(c), rel=1e-12)
-    sPcg, itsPcg, relresPcg = pcgStep(A, -c, 1e-10, 7)
+    sPcg, _, relresPcg, itsPcg = pcg(A, c, 1e-10, 7)
     assert relresPcg <= relres
     assert np.linalg.norm(c - A @ sPcg) / np.linalg.norm(c) == pytest.approx(relresPcg, rel=1e-12)
 

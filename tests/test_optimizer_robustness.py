@@ -61,7 +61,7 @@ def run(name, fun, x0, **param):
         return newtonCG(fun, x0, {**QUIET, **param})
     if name == "steepestDescent":
         return steepestDescent(fun, x0, {**QUIET, **param})
-    param = {"n": 4, "batchSize": 4, "lr": 0.5, "rng": 0, **QUIET,
+    param = {"n": 4, "batchSize": 4, "lr": 0.5, "rng": 0, "checkIndices": False, **QUIET,   # fun ignores idx
              **{("maxEpochs" if k == "maxIter" else k): v for k, v in param.items()}}
     return sgd(lambda x, idx: fun(x)[:2], x0, param)
 
