@@ -30,7 +30,7 @@ def worker(folder, sizes, reps):
     import numpy as np
 
     sys.path.insert(0, os.path.join(ROOT, "bench"))
-    from bench import bestTime, problem          # imports the lecture files of ROOT: drop them again
+    from bench import bestTime, problem  # imports the lecture files of ROOT: drop them again
 
     for name in [k for k, mod in sys.modules.items()
                  if os.path.dirname(os.path.abspath(getattr(mod, "__file__", None) or "/")) == ROOT]:
