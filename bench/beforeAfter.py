@@ -39,19 +39,23 @@ def worker(folder, sizes, reps):
     from singleLayerNNObjFun import singleLayerNNObjFun
     assert os.path.dirname(sys.modules["singleLayerNNObjFun"].__file__) == folder
 
-    out = {}
-    for name in sizes:
-        n, nf, m, nc = SIZES[name]
-        Y, C, x, v = problem(SIZES[name], np.float64, np.random.default_rng(1))
-        held = {}
-
-        def valGrad():
-            held["out"] = singleLayerNNObjFun(x, Y, C, m)
-
-        valGrad()
-        H = held["out"][2]
-        out[name] = (bestTime(valGrad, reps), bestTime(lambda: H(v), reps))
+    out = {name: timeOne(singleLayerNNObjFun, SIZES[name], reps, bestTime, problem) for name in sizes}
     print(json.dumps(out))
+
+
+def timeOne(objFun, size, reps, bestTime, problem):
+    """Best times of value + gradient (as an optimiser's loop calls it) and of one H(v) at ``size``."""
+    import numpy as np
+
+    Y, C, x, v = problem(size, np.float64, np.random.default_rng(1))
+    held = {}
+
+    def valGrad():
+        held["out"] = objFun(x, Y, C, size[2])
+
+    valGrad()
+    H = held["out"][2]
+    return bestTime(valGrad, reps), bestTime(lambda: H(v), reps)
 
 
 def extract(rev, into):
@@ -74,7 +78,7 @@ def extract(rev, into):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--before", required=False, help="git revision of the 'before' version")
-    parser.add_argument("--after", default=".", help="git revision of the 'after' version (default: working tree)")
+    parser.add_argument("--after", default=".", help="git revision of the 'after' version (. the working tree)")
     parser.add_argument("--sizes", default="mnist10k,mnist10k500", help=f"among {sorted(SIZES)}")
     parser.add_argument("--rounds", type=int, default=3, help="turns each version takes")
     parser.add_argument("--reps", type=int, default=5, help="samples per timing in a turn")
@@ -114,9 +118,10 @@ def main():
         (grad, hess, _), _ = kernelFloor(Y, C, x, v, SIZES[s][2], args.reps)
         floors[s] = (sum(grad.values()), sum(hess.values()))
 
-    lines = [f"Command: `python bench/beforeAfter.py --before {args.before} --after {args.after} --sizes {args.sizes} "
-             f"--rounds {args.rounds} --reps {args.reps}` ({time.perf_counter() - t0:.0f} s, load {load:.2f} at "
-             "start); float64, times in ms (best of all turns).", "",
+    command = (f"python bench/beforeAfter.py --before {args.before} --after {args.after} --sizes {args.sizes} "
+               f"--rounds {args.rounds} --reps {args.reps}")
+    lines = [f"Command: `{command}` ({time.perf_counter() - t0:.0f} s, load {load:.2f} at start); float64, "
+             "times in ms (best of all turns).", "",
              "| size (n, nf, m, nc) | floor | before | after | before/floor | after/floor "
              "| H floor | H before | H after | before/floor | after/floor |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
