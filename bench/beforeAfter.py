@@ -27,7 +27,6 @@ SIZES = {"slide": (500, 50, 40, 10), "n50k": (50000, 50, 40, 10),
 
 def worker(folder, sizes, reps):
     """Time ``singleLayerNNObjFun`` (value + gradient) and one ``H(v)`` of the files in ``folder``."""
-    import numpy as np
 
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     from bench import bestTime, problem  # imports the lecture files of ROOT: drop them again
