@@ -77,7 +77,7 @@ def extract(rev, into):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--before", required=False, help="git revision of the 'before' version")
-    parser.add_argument("--after", default=".", help="git revision of the 'after' version (. the working tree)")
+    parser.add_argument("--after", default=".", help="revision of 'after' (. the working tree)")
     parser.add_argument("--sizes", default="mnist10k,mnist10k500", help=f"among {sorted(SIZES)}")
     parser.add_argument("--rounds", type=int, default=3, help="turns each version takes")
     parser.add_argument("--reps", type=int, default=5, help="samples per timing in a turn")
@@ -117,7 +117,8 @@ def main():
         (grad, hess, _), _ = kernelFloor(Y, C, x, v, SIZES[s][2], args.reps)
         floors[s] = (sum(grad.values()), sum(hess.values()))
 
-    command = (f"python bench/beforeAfter.py --before {args.before} --after {args.after} --sizes {args.sizes} "
+    command = (f"python bench/beforeAfter.py --before {args.before} --after {args.after} --sizes {args.sizes}"
+               " "
                f"--rounds {args.rounds} --reps {args.reps}")
     lines = [f"Command: `{command}` ({time.perf_counter() - t0:.0f} s, load {load:.2f} at start); float64, "
              "times in ms (best of all turns).", "",
