@@ -147,7 +147,8 @@ if late.size > 1 and late[-1] > 0.5 * late[0]:
           f"{early}% of the Newton steps: on this ill-conditioned Gauss-Newton system the residual of CG "
           f"stalls while the quadratic model still drops, so the steps stay short. An adaptive CG tolerance "
           f"(eta_k = min(0.5, sqrt(|g_k|/|g_0|))), room for 100 CG steps and the last CG iterate fix it:")
-adaptive = {"maxIter": args.maxIter, "forcing": "adaptive", "maxIterCG": 100, "cgIterate": "last", "verbose": 0}
+adaptive = {"maxIter": args.maxIter, "forcing": "adaptive", "maxIterCG": 100, "cgIterate": "last",
+            "verbose": 0}
 xA, hisA, _ = newtonCG(fun, x0, adaptive)
 gapA = hisA["obj"] - Emin
 print(f"\n{'iter':>5} {'E - Emin, course CG':>20} {'E - Emin, adaptive CG':>22}")
@@ -163,6 +164,7 @@ ax.set_title("Inverse crime: Gauss-Newton-CG from a random start")
 ax.legend(loc="upper right", fontsize=8)
 print("saved", saveFigure(fig, "inverseCrimeConvergence"))
 
-print("\nderivative and adjoint checks:", ", ".join(f"{k} {'PASSED' if v else 'FAILED'}" for k, v in checks.items()))
+print("\nderivative and adjoint checks:",
+      ", ".join(f"{k} {'PASSED' if v else 'FAILED'}" for k, v in checks.items()))
 print("all derivative checks passed:", all(checks.values()))
 showFigures()

@@ -34,14 +34,15 @@ def test_K_transposed_is_blamed_on_K():
 
 
 def test_the_course_layout_is_recognised_in_singleLayer():
-    with pytest.raises(ValueError, match=rf"got Y with shape \(5, 12\) and K with shape \(4, 5\): this {LAYOUT}"
+    with pytest.raises(ValueError, match=rf"got Y with shape \(5, 12\) and K with shape \(4, 5\): "
+                                         rf"this {LAYOUT}"
                                          r".*pass Y.T and K.T"):
         singleLayer(K.T, b, Y.T)
 
 
 def test_Y_transposed_in_the_objective_is_blamed_on_Y_not_C():
-    with pytest.raises(ValueError, match=r"got C with shape \(12, 3\) and Y with shape \(5, 12\): did you pass Y "
-                                         r"transposed\? .*pass Y.T"):
+    with pytest.raises(ValueError, match=r"got C with shape \(12, 3\) and Y with shape \(5, 12\): "
+                                         r"did you pass Y transposed\? .*pass Y.T"):
         singleLayerNNObjFun(x, Y.T, C, m)
 
 
@@ -51,7 +52,8 @@ def test_the_course_layout_is_recognised_in_the_objective():
 
 
 def test_C_transposed_is_blamed_on_C():
-    with pytest.raises(ValueError, match=rf"C must have Y.shape\[0\]=12 rows.*got C with shape \(3, 12\).*{LAYOUT}"
+    with pytest.raises(ValueError, match=rf"C must have Y.shape\[0\]=12 rows.*got C with shape \(3, 12\)"
+                                         rf".*{LAYOUT}"
                                          r".*pass C.T"):
         singleLayerNNObjFun(x, Y, C.T, m)
 
@@ -88,8 +90,8 @@ def test_square_inputs_in_the_course_layout_do_not_run_silently():
 
 def test_C_whose_rows_do_not_sum_to_1_is_an_error_unless_weights_are_asked_for():
     S = rng.standard_normal((n, nc))
-    with pytest.raises(ValueError, match=r"each row of C must sum to 1, got 12 rows that do not \(row 0 sums to "
-                                         r"2\).*probabilities=False"):
+    with pytest.raises(ValueError, match=r"each row of C must sum to 1, got 12 rows that do not "
+                                         r"\(row 0 sums to 2\).*probabilities=False"):
         crossEntropy(S, 2 * C)
     with pytest.raises(ValueError, match="each row of C must sum to 1"):
         singleLayerNNObjFun(x, Y, 2 * C, m)
@@ -104,8 +106,8 @@ def batchObjective(x, idx):
 
 
 def test_sgd_with_n_smaller_than_the_data_is_an_error_not_a_subset():
-    with pytest.raises(ValueError, match=r"param\['n'\] = 8, but fun\(x, idx\) accepts idx = \[8\]: the data has "
-                                         r"more than n examples"):
+    with pytest.raises(ValueError, match=r"param\['n'\] = 8, but fun\(x, idx\) accepts idx = \[8\]: "
+                                         r"the data has more than n examples"):
         sgd(batchObjective, x, {"n": 8, "verbose": 0})
 
 
