@@ -9,6 +9,9 @@ P = exp(log softmax) and c_i = sum_j C_ij (1 for rows of probabilities):
     grad_S E     = (P .* c - C) / n
     Hess_S E [V] = (c / n) .* (P .* V - P .* sum(P .* V, 2))    (row by row diag(p) - p p')
 
+Three lines refine the standard form where one class is almost certain (E about 1e-18, as
+after training on separable data), each with its reason beside it; without them the
+Taylor test of the right gradient fails there (``tests/test_edge_cases.py``).
 ``softMax`` and ``singleLayerNNObjFun`` build on this function.
 """
 
@@ -47,15 +50,18 @@ def crossEntropy(S, C, doDerivative=True, probabilities=True):
     S = S - S.max(axis=1, keepdims=True)                      # shift each row: exp(S) <= 1, E unchanged
     isMax = S.argmax(axis=1)[:, None] == np.arange(S.shape[1])    # one most likely class per row
     # log(sum_k exp(S_ik)) = log(1 + sum over the other classes): log1p keeps E accurate near certainty
-    logSumExp = np.log1p(np.sum(np.exp(S), axis=1, keepdims=True, where=~isMax))
+    expS = np.exp(S)
+    logSumExp = np.log1p(np.sum(expS, axis=1, keepdims=True, where=~isMax))
     logP = S - logSumExp                                      # log softmax
     E = -np.sum(C * logP) / n                                 # E = -(1/n) sum C .* log P
     if not doDerivative:
         return E, None, None
 
-    P = np.exp(logP)                                          # softmax of each row
+    P = expS / np.exp(logSumExp)                              # softmax: exp(S_ij) / sum_k exp(S_ik)
     c = C.sum(axis=1, keepdims=True)                          # c = sum(C, 2): 1 for probabilities
     dES = (P * c - C) / n                                     # grad_S E
+    # its rows sum to 0: the most likely class's entry from the others (1 - p_max would cancel near certainty)
+    dES[isMax] = -np.sum(dES, axis=1, where=~isMax)
 
     def d2ES(V):  # Hess_S E [V] = (c/n) .* (P .* V - P .* sum(P .* V, 2))
         # Hess_S E maps constant rows to 0: shifting V by its entry at the most likely class

@@ -23,7 +23,7 @@ import numpy as np
 
 from genTikhonov import genTikhonov
 from newtonCG import newtonCG
-from nnutils import saveFigure, showFigures
+from nnutils import parseArguments, saveFigure, showFigures, smallProblemThreads
 from singleLayer import singleLayer
 from singleLayerAdvObjFun import singleLayerAdvObjFun
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX
@@ -35,7 +35,8 @@ parser.add_argument("--n", type=int, default=2000, help="training examples")
 parser.add_argument("--maxIter", type=int, default=30, help="Newton-CG iterations of the training")
 parser.add_argument("--lam", type=float, default=1.0, help="regularisation of d: 0.5 lam ||d||^2")
 parser.add_argument("--eps", type=float, default=0.25, help="box |d_i| <= eps of the projected search")
-args, _ = parser.parse_known_args()  # known only: cells also run under Jupyter
+args = parseArguments(parser)   # a misspelt flag is an error (but under Jupyter)
+smallProblemThreads()           # one BLAS thread: small matrices gain nothing from two, lose on busy cores
 rng = np.random.default_rng(args.seed)
 
 
@@ -127,13 +128,19 @@ axes[0].bar(classes, pN, width, label="y + d, Newton-CG + Tikhonov")
 axes[0].bar(classes + width, pB, width, label=f"y + d, box |d_i| <= {eps}")
 axes[0].set_xticks(classes)
 axes[0].set_xlabel(f"class (true {label}, target {target})")
-axes[0].set_ylabel("probability")
-axes[0].legend()
+axes[0].set_ylabel("predicted probability of the class")
+axes[0].set_ylim(0, 1.35)                                   # room above the bars for the legend
+axes[0].set_title("the network's class probabilities")
+axes[0].legend(loc="upper left", fontsize=8, ncol=1)
 axes[1].plot(y, "k.-", label="y")
 axes[1].plot(dN, "o-", label=f"d Newton-CG, ||d||/||y|| = {np.linalg.norm(dN) / np.linalg.norm(y):.3f}")
 axes[1].plot(dB, "s-", label=f"d box, ||d||/||y|| = {np.linalg.norm(dB) / np.linalg.norm(y):.3f}")
-axes[1].set_xlabel("feature")
-axes[1].legend()
-fig.suptitle("Adversarial example: a small d changes the predicted class")
+axes[1].set_xlabel("feature index")
+axes[1].set_ylabel("value of the feature")
+axes[1].set_title("the example y and the perturbations d")
+low, high = axes[1].get_ylim()
+axes[1].set_ylim(low, high + 0.45 * (high - low))          # room above the curves for the legend
+axes[1].legend(loc="upper left", fontsize=8, ncol=3)
+fig.suptitle("Adversarial example: a small d changes the predicted class", y=1.03)
 print("saved", saveFigure(fig, "adversarialExample"))
 showFigures()

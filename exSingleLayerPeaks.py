@@ -21,7 +21,7 @@ import numpy as np
 
 from genTikhonov import genTikhonov
 from newtonCG import newtonCG
-from nnutils import saveFigure, showFigures
+from nnutils import parseArguments, saveFigure, showFigures, smallProblemThreads
 from setupPeaks import setupPeaks
 from sgd import sgd
 from singleLayer import singleLayer
@@ -36,7 +36,8 @@ parser.add_argument("--act", default="tanh", help="activation: tanh, smoothRelu 
 parser.add_argument("--maxIter", type=int, default=40, help="Newton-CG iterations")
 parser.add_argument("--maxIterSD", type=int, default=400, help="steepest descent iterations")
 parser.add_argument("--epochs", type=int, default=20, help="SGD epochs")
-args, _ = parser.parse_known_args()  # known only: cells also run under Jupyter
+args = parseArguments(parser)   # a misspelt flag is an error (but under Jupyter)
+smallProblemThreads()           # one BLAS thread: small matrices gain nothing from two, lose on busy cores
 rng = np.random.default_rng(args.seed)
 
 # %% 1. Peaks data, split into training (80%) and validation (20%) points
@@ -102,12 +103,15 @@ for name, (_, obj, _, _, unit) in runs.items():
     axes[1].plot(100 * valAcc[name], label=f"{name} (per {unit})")
 axes[0].set_xscale("symlog")
 axes[0].set_ylabel("training objective E + alpha R")
+axes[0].set_title("training objective")
 axes[1].set_xscale("symlog")
 axes[1].set_ylabel("validation accuracy [%]")
+axes[1].set_title(f"validation accuracy (chance {100 / nc:.0f}%)")
 for ax in axes:
-    ax.set_xlabel("iteration / epoch")
-    ax.legend()
-fig.suptitle("Single layer on Peaks")
+    ax.set_xlabel("iteration / epoch (symmetric log scale)")
+handles, labels = axes[0].get_legend_handles_labels()
+fig.legend(handles, labels, loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.0))
+fig.suptitle("Single layer on Peaks", y=1.02)
 print("saved", saveFigure(fig, "peaksConvergence"))
 
 # %% 5. Learned class regions over the grid, with the training points
@@ -121,6 +125,12 @@ for ax, (name, (x, *_)) in zip(axes, runs.items()):
     ax.pcolormesh(G1, G2, regions, cmap="viridis", shading="auto", alpha=0.45, vmin=0, vmax=nc - 1)
     ax.scatter(Y[:, 0], Y[:, 1], c=C.argmax(1), cmap="viridis", s=3, vmin=0, vmax=nc - 1)
     ax.set_title(f"{name}: validation accuracy {valAcc[name][-1]:.1%}")
+    ax.set_xlabel("x (first feature)")
+    ax.set_ylabel("y (second feature)")
     ax.set_aspect("equal")
+colours = plt.get_cmap("viridis")(np.linspace(0, 1, nc))
+classHandles = [plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.7) for c in colours]
+fig.legend(classHandles, [f"class {k} (height bin {k + 1} of peaks)" for k in range(nc)], loc="upper center",
+           ncol=nc, bbox_to_anchor=(0.5, 0.02), title="shading: predicted class, dots: training points")
 print("saved", saveFigure(fig, "peaksClassRegions"))
 showFigures()

@@ -389,16 +389,17 @@ def checkObjective(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hessian=
     m = asPositiveInt(m, "m", " (the width of the layer)")
     bias, probabilities = asBool(bias, "bias"), asBool(probabilities, "probabilities")
     n, nf = Y.shape
-    if C.shape[0] != n:
-        if C.shape[1] == n:
-            raise ValueError(f"C must have Y.shape[0]={n} rows (one per example), got C with shape "
-                             f"{C.shape}: "
-                             f"{COURSE_LAYOUT}: pass C.T")
-        if C.shape[1] == nf:
-            raise ValueError(f"C must have Y.shape[0]={n} rows (one per example), got C with shape {C.shape} "
-                             f"and Y with shape {Y.shape}: {COURSE_LAYOUT}: pass Y.T and C.T")
-        raise ValueError(f"C must have Y.shape[0]={n} rows (one per example), got C with shape {C.shape} "
-                         f"and Y with shape {Y.shape}")
+    if C.shape[0] != n:                                       # blame the one most likely wrong
+        got = f"got C with shape {C.shape} and Y with shape {Y.shape}"
+        if C.shape[1] == nf and C.shape[0] != nf:
+            hint = f"{COURSE_LAYOUT}: pass Y.T and C.T"
+        elif C.shape[0] == nf:
+            hint = "did you pass Y transposed? (Y is n x nf, examples in rows: pass Y.T)"
+        elif C.shape[1] == n:
+            hint = f"did you pass C transposed? (C is n x nc; {COURSE_LAYOUT}: pass C.T)"
+        else:
+            hint = "Y and C must have a row for every example"
+        raise ValueError(f"C must have Y.shape[0]={n} rows (one per example), {got}: {hint}")
     nc = C.shape[1]
     checkClasses(C, n, nc, "Y.shape[0]", "C.shape[1]", probabilities)
     x = asFloatArray(x, "x", ndim=(1, 2))

@@ -24,6 +24,35 @@ def mat(v, shape):
     return np.reshape(v, shape, order="F")
 
 
+def parseArguments(parser):
+    """``parser.parse_args()``: a misspelt flag is an error. Under Jupyter/IPython, whose kernel
+    passes flags of its own, unknown flags are ignored (the cells run with the defaults)."""
+    import sys
+
+    if "ipykernel" in sys.modules or "IPython" in sys.modules:
+        return parser.parse_known_args()[0]
+    return parser.parse_args()
+
+
+def smallProblemThreads(threads=None):
+    """Use one BLAS thread (or ``threads``; env NN_BLAS_THREADS overrides): the lecture's small problems.
+
+    Matrices of a few hundred rows gain nothing from a second BLAS thread, and
+    lose a lot when the cores are shared: the main example took 15.5 s with
+    two BLAS threads on a busy 2-core machine against 6.1 s with one. Large
+    (MNIST-size) products do gain from threads: scripts for them leave it alone.
+    Returns the threadpoolctl limiter (or None when threadpoolctl is missing).
+    """
+    import os
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return None
+    threads = int(os.environ.get("NN_BLAS_THREADS") or threads or 1)
+    return threadpool_limits(threads, user_api="blas")
+
+
 def saveFigure(fig, name):
     """Save ``fig`` as ``figures/<name>.png`` next to the scripts; return the path."""
     folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "figures")

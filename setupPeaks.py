@@ -93,11 +93,18 @@ def setupPeaks(np=8000, nc=5, ns=256, seed=None, doPlot=False):
 def _plotPeaks(X1, X2, classes, Y, C):
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(5, 4.5))
-    ax.pcolormesh(X1, X2, classes, cmap="viridis", shading="auto", alpha=0.5)
-    ax.scatter(Y[:, 0], Y[:, 1], c=C.argmax(1), s=2, cmap="viridis")
-    ax.set_title(f"Peaks: {C.shape[1]} classes, {Y.shape[0]} points")
+    nc = C.shape[1]
+    fig, ax = plt.subplots(figsize=(5.5, 5.5))
+    ax.pcolormesh(X1, X2, classes, cmap="viridis", shading="auto", alpha=0.5, vmin=0, vmax=nc - 1)
+    ax.scatter(Y[:, 0], Y[:, 1], c=C.argmax(1), s=2, cmap="viridis", vmin=0, vmax=nc - 1)
+    ax.set_title(f"Peaks: {nc} classes, {Y.shape[0]} points")
+    ax.set_xlabel("x (first feature)")
+    ax.set_ylabel("y (second feature)")
     ax.set_aspect("equal")
+    colours = plt.get_cmap("viridis")(numpy.linspace(0, 1, nc))
+    ax.legend([plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.7) for c in colours],
+              [f"class {k}: height bin {k + 1}" for k in range(nc)], loc="upper center",
+              bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
     return fig
 
 

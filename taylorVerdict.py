@@ -171,8 +171,10 @@ def plotTable(table, plotFile=None):
 
     fig, ax = plt.subplots(figsize=(5.5, 4.2))
     h = table[:, 0]
-    for j, (name, order) in enumerate(zip(["E0", "E1", "E2"][:table.shape[1] - 1], (1, 2, 3))):
-        line, = ax.loglog(h, table[:, j + 1], "o-", label=f"{name} (should fall like h^{order})")
+    labels = ["E0 (falls like h)", "E1 (like h^2 if J is right)",
+              "E2 (like h^3 with the exact Hessian, h^2 with Gauss-Newton)"]
+    for j, (label, order) in enumerate(zip(labels[:table.shape[1] - 1], (1, 2, 3))):
+        line, = ax.loglog(h, table[:, j + 1], "o-", label=label)
         ref = table[0, j + 1] * (h / h[0]) ** order
         ax.loglog(h, ref, ":", color=line.get_color(), lw=1)
     ax.set_xlabel("step h")

@@ -1,6 +1,15 @@
-"""Shared pytest hooks: the counts of the reliability suites are printed at the end of the run."""
+"""Shared pytest setup: one BLAS thread for the tests' small matrices; the reliability counts at the end.
+
+The tests multiply matrices of at most a few hundred rows: a second BLAS thread
+buys nothing there and costs a lot when the two cores are shared (measured in
+the README). ``NN_BLAS_THREADS=2 python -m pytest`` runs them with two.
+"""
 
 from reliability import summaryLines
+
+from nnutils import smallProblemThreads
+
+_limits = smallProblemThreads()      # kept for the whole session
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -151,3 +151,21 @@ def test_x_as_a_column_and_a_float32_Y_give_the_same_objective():
     Ec2, dE2, _ = singleLayerNNObjFun(x[:, None], Y, C, m)
     assert Ec2 == Ec and np.array_equal(dE2, dE)
     assert vec(dE2).shape == (x.size,)
+
+
+def test_near_certainty_the_log1p_refinement_is_what_lets_a_student_check_the_gradient():
+    """Why crossEntropy keeps log1p: at S = [0, -40] (a class predicted with certainty, as after
+    training on separable data) E = log1p(e^-40), about 4e-18. The plain stable form,
+    log(sum(exp(S - max))), rounds 1 + 4e-18 to 1 and returns E = 0 at and around S, so the
+    Taylor test of a right gradient fails: E1 = h |J v| is order 1. The refined form passes."""
+    S, C = np.array([[0.0, -40.0]]), np.array([[1.0, 0.0]])
+    v = np.array([[0.3, -1.0]])
+
+    def plain(S):  # the textbook stable form, with the same (right) gradient
+        Sm = S - S.max(axis=1, keepdims=True)
+        logP = Sm - np.log(np.exp(Sm).sum(axis=1, keepdims=True))
+        return -np.sum(C * logP), np.exp(logP) - C
+
+    assert plain(S)[0] == 0.0 and crossEntropy(S, C)[0] > 0
+    assert not checkDerivative(plain, S, v=v, verbose=False)[0]
+    assert checkDerivative(lambda S: crossEntropy(S, C)[:2], S, v=v, verbose=False)[0]
