@@ -10,7 +10,12 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SCRIPTS = sorted(p.name for p in ROOT.glob("*.py"))
 HAS_MAIN = [s for s in SCRIPTS
-            if s.startswith("ex") or '__name__ == "__main__"' in (ROOT / s).read_text()]
+            if s.startswith(("ex", "ESingleLayer_")) or '__name__ == "__main__"' in (ROOT / s).read_text()]
+SMALL = {   # the course's examples (ESingleLayer_*.py) run for minutes at the course's settings
+    "ESingleLayer_PeaksNewtonCG.py": ["--np", "100", "--npVal", "100", "--maxIterSD", "10", "--maxIter", "2"],
+    "ESingleLayer_PeaksSGD.py": ["--np", "100", "--npVal", "100", "--epochs", "2"],
+    "ESingleLayer_PeaksVarPro.py": ["--np", "100", "--npVal", "100", "--maxIterSD", "2", "--maxIter", "2"],
+}
 
 
 def run(script, *args, timeout=300):
@@ -21,7 +26,7 @@ def run(script, *args, timeout=300):
 
 @pytest.mark.parametrize("script", HAS_MAIN)
 def test_file_runs_its_example_headless(script):
-    result = run(script)
+    result = run(script, *SMALL.get(script, []))
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip(), f"{script} printed nothing"
 
