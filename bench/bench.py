@@ -436,6 +436,11 @@ def report(args, classes, before, optim, loads, elapsed):
            "## Value + gradient and H(v), per machine class", ""]
     for title, measured in classes.items():
         out += classTable(title, measured) if measured else [f"### {title}", "", "not measured", ""]
+    kept = sorted(f for f in os.listdir(os.path.join(ROOT, "bench")) if f.startswith("results-") and f.endswith(".md"))
+    if kept:
+        out += ["### Other machine classes, measured elsewhere", "",
+                "Kept from runs on machines of another class (each file says which, when and how): "
+                + ", ".join(f"[`bench/{f}`]({f})" for f in kept) + ".", ""]
     if before:
         out += ["## Before and after the slide-first redesign (this machine as it is)", "",
                 f"The lecture files at `{args.before}` (before) and now (after), each timed in a subprocess of its "
