@@ -500,7 +500,7 @@ def whyNewtonIsSlower(optim, productCost):
            f"Work in evaluation-equivalents (an evaluation of value + gradient = 1; an H v = {productCost:.2f}, "
            "the ratio of their times at this size measured above), median over the seeds, and what "
            f"`{best}` does in each phase (its iterations whose start lies in the phase):", "",
-           "| phase (E - Emin) | L-BFGS-B work | Newton-CG work | Newton / L-BFGS-B | Newton iterations "
+           "| phase (E - Emin) | L-BFGS-B work | Newton-CG work | Newton / L-BFGS-B | Newton iterations (all seeds) "
            "| mean step mu | first trial rejected | mean CG iterations | CG stopped at maxIterCG | "
            "mean CG rel. residual |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     edges = (np.inf, *TARGETS)
