@@ -11,10 +11,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 SCRIPTS = sorted(p.name for p in ROOT.glob("*.py"))
 HAS_MAIN = [s for s in SCRIPTS
             if s.startswith(("ex", "ESingleLayer_")) or '__name__ == "__main__"' in (ROOT / s).read_text()]
-SMALL = {   # the course's examples (ESingleLayer_*.py) run for minutes at the course's settings
+SMALL = {   # the course's examples (ESingleLayer_*.py) and MNIST run for minutes at full settings
     "ESingleLayer_PeaksNewtonCG.py": ["--np", "100", "--npVal", "100", "--maxIterSD", "10", "--maxIter", "2"],
     "ESingleLayer_PeaksSGD.py": ["--np", "100", "--npVal", "100", "--epochs", "2"],
     "ESingleLayer_PeaksVarPro.py": ["--np", "100", "--npVal", "100", "--maxIterSD", "2", "--maxIter", "2"],
+    "exSingleLayerMNIST.py": ["--nTrain", "500", "--maxIter", "3", "--maxIterSD", "5", "--epochs", "1",
+                              "--m", "30"],
 }
 
 
