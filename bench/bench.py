@@ -588,7 +588,9 @@ def plot(classes, optim, path):
     ax.set_xticks(np.arange(len(labels)), labels, fontsize=7)
     ax.set_ylabel("time ratio (lower is better)")
     ax.set_title("singleLayerNNObjFun: ratios of the same run")
-    ax.legend(fontsize=8, loc="upper left")
+    top = max([v for values in series.values() for v in values if np.isfinite(v)] + [1.3])
+    ax.set_ylim(0, 1.35 * top)                               # room above the bars for the legend
+    ax.legend(fontsize=8, loc="upper center", ncol=3)
     ax = axes[1]
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for (seed, name), r in (optim or {}).get("default", {}).items():
@@ -601,7 +603,7 @@ def plot(classes, optim, path):
     ax.set_ylabel("E - Emin (distance to the global minimum)")
     ax.set_title("inverse crime, every seed: E - Emin against time")
     if optim:
-        ax.legend(fontsize=7, loc="lower left")
+        ax.legend(fontsize=7, loc="upper right")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
