@@ -603,7 +603,7 @@ def plot(classes, optim, path):
     ax.set_ylabel("E - Emin (distance to the global minimum)")
     ax.set_title("inverse crime, every seed: E - Emin against time")
     if optim:
-        ax.legend(fontsize=7, loc="upper right")
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)   # below: no curve hidden
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
