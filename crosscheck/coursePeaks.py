@@ -31,7 +31,7 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crosscheck.courseLayout import xFromCourse, xToCourse  # noqa: E402
+from crosscheck.courseLayout import toCourse, xFromCourse, xToCourse  # noqa: E402
 from crosscheck.courseSession import (  # noqa: E402
     CourseSession,
     OctaveUnavailableError,
@@ -86,9 +86,9 @@ def runCourse(session, experiment, Y, C, Yv, Cv, x0, m, iterations):
     """The course's code in Octave on our data and start: its x (in our layout), errors, time, warnings."""
     nf, nc = Y.shape[1], C.shape[1]
     K0, b0 = mat(x0[:nf * m], (nf, m)), float(x0[nf * m])
-    inputs = dict(Y=Y.T, C=C.T, Yv=Yv.T, Cv=Cv.T, K0=K0.T, b0=b0)
+    inputs = dict(Y=toCourse(Y), C=toCourse(C), Yv=toCourse(Yv), Cv=toCourse(Cv), K0=toCourse(K0), b0=b0)
     if experiment != "VarPro":
-        inputs["W0"] = mat(x0[nf * m + 1:], (m + 1, nc)).T
+        inputs["W0"] = toCourse(mat(x0[nf * m + 1:], (m + 1, nc)))
     counts = ", ".join(str(float(iterations[k])) for k in ITERATIONS[experiment])
     if experiment == "VarPro" and "paramCl" in iterations:      # a test's inner problem, not the course's
         inputs["paramCl"] = {**iterations["paramCl"], "out": -1.0}

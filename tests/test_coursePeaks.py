@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 from scipy.sparse.linalg import LinearOperator
 
+from crosscheck.courseLayout import toCourse
 from crosscheck.courseParity import AMPLIFICATION, onePastEach, roundedDifferently
 from genTikhonov import genTikhonov
 from pcg import pcg
@@ -164,7 +165,7 @@ def test_long_cg_runs_amplify_rounding_on_both_sides_alike(course):
     x0 = steepestDescent(fun, x0, {"maxIter": 20, "verbose": 0})[0]     # where Newton-CG starts
     f, g, Hv = fun(x0)
     H = LinearOperator((g.size, g.size), matvec=Hv, dtype=float)
-    inputs = dict(Y=Y.T, C=C.T, x=cp.toCourseX(x0, 2, 40, 5), m=40.0)
+    inputs = dict(Y=toCourse(Y), C=toCourse(C), x=cp.toCourseX(x0, 2, 40, 5), m=40.0)
     for maxit in (5, 50, 200):
         out = session.call("[Ec,dE,H] = singleLayerNNObjFun(x,Y,C,m,struct('act',@sinActivation),"
                            f"struct('L',1,'lambda',1e-4,'nc',1)); OUT.s = pcg(H,-dE,1e-6,{maxit});", **inputs)
@@ -239,7 +240,7 @@ def courseVarPro(cp, session, Y, C, x, v, paramCl, lam):
     out = session.call("evalc('[Ec,dE,H] = singleLayerNNVarProObjFun(x,Y,C,m,paramCl,"
                        "struct(''act'',@tanhActivation),[],struct(''L'',1,''lambda'',lam));');"
                        "OUT.Ec = Ec; OUT.dE = dE; OUT.Hv = H(v);",
-                       Y=Y.T, C=C.T, x=cp.toCourseX(x, 2, 40), v=cp.toCourseX(v, 2, 40), m=40.0,
+                       Y=toCourse(Y), C=toCourse(C), x=cp.toCourseX(x, 2, 40), v=cp.toCourseX(v, 2, 40), m=40.0,
                        lam=float(lam), paramCl={**paramCl, "out": -1.0})
     return out["Ec"], cp.fromCourseX(out["dE"], 2, 40), cp.fromCourseX(out["Hv"], 2, 40)
 
