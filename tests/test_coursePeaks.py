@@ -240,8 +240,8 @@ def courseVarPro(cp, session, Y, C, x, v, paramCl, lam):
     out = session.call("evalc('[Ec,dE,H] = singleLayerNNVarProObjFun(x,Y,C,m,paramCl,"
                        "struct(''act'',@tanhActivation),[],struct(''L'',1,''lambda'',lam));');"
                        "OUT.Ec = Ec; OUT.dE = dE; OUT.Hv = H(v);",
-                       Y=toCourse(Y), C=toCourse(C), x=cp.toCourseX(x, 2, 40), v=cp.toCourseX(v, 2, 40), m=40.0,
-                       lam=float(lam), paramCl={**paramCl, "out": -1.0})
+                       Y=toCourse(Y), C=toCourse(C), x=cp.toCourseX(x, 2, 40), v=cp.toCourseX(v, 2, 40),
+                       m=40.0, lam=float(lam), paramCl={**paramCl, "out": -1.0})
     return out["Ec"], cp.fromCourseX(out["dE"], 2, 40), cp.fromCourseX(out["Hv"], 2, 40)
 
 
