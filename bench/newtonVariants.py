@@ -6,7 +6,7 @@ Work is counted, not timed (a loaded machine does not change it): objective
 evaluations (value + gradient) and Gauss-Newton products H v, to the first
 iterate with E - Emin <= 1e-2 and <= 3e-3, on the seeds of ``bench.py``. The
 variants try what could make Newton-CG cheaper where newtonCG's best option
-spends its work (bench/results.md, "Why Newton-CG does not reach ..."):
+spends its work (bench/results.md, "Where Newton-CG's work goes"):
 
 - newtonCG's best option (``bench.BEST``), for reference;
 - the same with the step mu reset to 1 every iteration and Armijo's sufficient
