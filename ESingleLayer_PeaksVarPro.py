@@ -94,8 +94,8 @@ print(f"reduced objective {objSD[0]:.4e} -> {objSD[-1]:.4e} (steepest descent, {
 
 # %% 4. Training and validation error: the percentage of points given another class than theirs
 trainErr, valErr = classError(x, Y, C, m, s["act"]), classError(x, Yv, Cv, m, s["act"])
-print(f"train {trainErr:.2f}% val {valErr:.2f}%")
-print(f"training error {trainErr:.2f}% validation error {valErr:.2f}%")
+print(f"train {trainErr:.2f}% val {valErr:.2f}%")       # the course's wording in this script, and
+print(f"training error {trainErr:.2f}% validation error {valErr:.2f}%")   # that of its other two
 
 # %% 5. The predicted class regions
 path = plotClassRegions(x, m, nc, s["act"], f"ESingleLayer_PeaksVarPro: train {trainErr:.2f}% "
