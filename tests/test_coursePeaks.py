@@ -22,6 +22,7 @@ import sys
 
 import numpy as np
 import pytest
+import scriptRunner
 from scipy.sparse.linalg import LinearOperator
 
 from crosscheck.courseLayout import toCourse
@@ -39,11 +40,7 @@ ERRORS = re.compile(r"training error (\d+\.\d\d)% validation error (\d+\.\d\d)%"
 
 
 def runScript(script, *args):
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "error::RuntimeWarning"}
-    result = subprocess.run([sys.executable, script, *args], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    return scriptRunner.runScript(script, *args, timeout=120)
 
 
 def ulp(x, seed):

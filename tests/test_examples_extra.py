@@ -3,26 +3,14 @@
 Target runtime: < 40 s (small sizes; the default sizes run in tests/test_examples.py).
 """
 
-import os
-import pathlib
 import re
-import subprocess
-import sys
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-def run(script, *args):
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "error::RuntimeWarning"}
-    result = subprocess.run([sys.executable, script, *args], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+from scriptRunner import ROOT, runScript
 
 
 def test_exSingleLayerPeaks_runs_headless_and_newton_cg_beats_chance():
-    out = run("exSingleLayerPeaks.py", "--seed", "1", "--np", "1500", "--maxIter", "30", "--maxIterSD", "50",
-              "--epochs", "5")
+    out = runScript("exSingleLayerPeaks.py", "--seed", "1", "--np", "1500", "--maxIter", "30",
+                    "--maxIterSD", "50", "--epochs", "5")
     pattern = r"\s*(Newton-CG|steepest|SGD)\s"
     rows = {line.split()[0]: line for line in out.splitlines() if re.match(pattern, line)}
     assert set(rows) == {"Newton-CG", "steepest", "SGD"}
@@ -33,7 +21,7 @@ def test_exSingleLayerPeaks_runs_headless_and_newton_cg_beats_chance():
 
 
 def test_exAdversarial_runs_headless_and_fools_the_network():
-    out = run("exAdversarial.py", "--seed", "1", "--n", "800", "--maxIter", "15")
+    out = runScript("exAdversarial.py", "--seed", "1", "--n", "800", "--maxIter", "15")
     assert "fooled: Newton-CG True" in out
     ratios = [float(r) for r in re.findall(r"\|\|d\|\| / \|\|y\|\| = ([0-9.]+)", out)]
     assert len(ratios) == 2 and ratios[0] < 1.0
