@@ -43,8 +43,7 @@ import time
 
 import numpy as np
 
-from nnutils import showFigures
-from peaksExperiment import (
+from experiments.peaksExperiment import (
     COURSE,
     classError,
     coursePeaksData,
@@ -54,6 +53,7 @@ from peaksExperiment import (
     trainNewtonCG,
     verbosity,
 )
+from support.scripts import showFigures
 
 args = parseArgs("NewtonCG", __doc__)
 rng = np.random.default_rng(args.seed)

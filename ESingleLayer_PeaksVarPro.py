@@ -58,8 +58,7 @@ import time
 
 import numpy as np
 
-from nnutils import showFigures
-from peaksExperiment import (
+from experiments.peaksExperiment import (
     COURSE,
     classError,
     coursePeaksData,
@@ -69,6 +68,7 @@ from peaksExperiment import (
     trainVarPro,
     verbosity,
 )
+from support.scripts import showFigures
 
 args = parseArgs("VarPro", __doc__)
 rng = np.random.default_rng(args.seed)

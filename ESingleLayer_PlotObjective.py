@@ -27,14 +27,13 @@ not the same. Its axis labels are "W + tW*dW" and "K + tK*dK", with no colour ba
 
 # %% Setup
 import argparse
-import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nnutils import saveFigure, showFigures
 from singleLayer import singleLayer
 from softMax import softMax
+from support.scripts import parseArguments, saveFigure, showFigures
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument("--seed", type=int, default=2, help="seed of every random number (course: rng(2))")
@@ -43,7 +42,7 @@ parser.add_argument("--nf", type=int, default=50, help="number of features")
 parser.add_argument("--nc", type=int, default=3, help="number of classes")
 parser.add_argument("--m", type=int, default=40, help="width of the layer")
 parser.add_argument("--points", type=int, default=41, help="grid points per direction")
-args = parser.parse_args([] if "ipykernel" in sys.modules else None)   # Jupyter: the kernel's argv
+args = parseArguments(parser)   # a misspelt flag is an error (Jupyter: the defaults)
 rng = np.random.default_rng(args.seed)
 n, nf, nc, m = args.n, args.nf, args.nc, args.m
 

@@ -14,13 +14,13 @@ Adjoint test (slide "Testing", 2.). For arbitrary u and v,
     u' (J v) = v' (J' u)
 
 up to rounding, which checks that a function claimed to be J' is the transpose of J.
-The verdict rules, the printed table and the plot are in ``taylorVerdict.py``.
+The verdict rules, the printed table and the plot are in ``support/taylorVerdict.py``.
 """
 
 import numpy as np
 
-from nnchecks import asFloatArray, callUser, checkAdjointTest, checkTaylorTest
-from taylorVerdict import (
+from support.checks import asFloatArray, callUser, checkAdjointTest, checkTaylorTest
+from support.taylorVerdict import (
     applyDerivative,
     evaluateAt,
     hessianTimes,

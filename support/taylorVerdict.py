@@ -21,7 +21,7 @@ right and deliberately wrong derivatives:
 
 import numpy as np
 
-from nnchecks import asFloatArray, callUser
+from support.checks import asFloatArray, callUser
 
 ORDER_MIN = 1.8    # the observed order of E1 that counts as "2"
 NOISE = 100        # E1 below NOISE * eps * (|f(x)| + |f(x + h v)|) is rounding noise ...
