@@ -88,29 +88,22 @@ def timeVariants(Y, C, x, v, m, variants, reps, minBatch=0.05):
     return best
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default=",".join(SIZES))
-    parser.add_argument("--reps", type=int, default=7)
-    parser.add_argument("--out", default=os.path.join(ROOT, "bench", "fastOpsGain.md"))
-    args = parser.parse_args(argv)
+def measureGains(sizes, reps):
+    """{size: {variant: [value + gradient, H(v)] best times (s)}} for ``sizes`` ({name: (n, nf, m, nc)})."""
     variants = {"all helpers": []} | {f"without {k}": [k] for k in PLAIN} | {"no helper": list(PLAIN)}
-    load0, t0 = os.getloadavg()[0], time.perf_counter()
     rows = {}
-    for size in args.sizes.split(","):
-        n, nf, m, nc = SIZES[size]
-        Y, C, x, v = problem(SIZES[size], np.float64, np.random.default_rng(1))
-        rows[size] = timeVariants(Y, C, x, v, m, variants, args.reps)
+    for size, (n, nf, m, nc) in sizes.items():
+        Y, C, x, v = problem((n, nf, m, nc), np.float64, np.random.default_rng(1))
+        rows[size] = timeVariants(Y, C, x, v, m, variants, reps)
         print(size, {k: [round(1e3 * t, 3) for t in ts] for k, ts in rows[size].items()}, flush=True)
-    out = ["# What each helper of support/fastOps.py gains", "",
-           f"`python bench/fastOpsGain.py {' '.join(argv or sys.argv[1:])}`".replace(" `", "`"), "",
-           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {time.perf_counter() - t0:.0f} s; load average "
-           f"(1 min) {load0:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (a shared machine).", "",
-           "```", *describe().splitlines(), "```", "",
-           "float64, ms, best batch of each variant, the variants taking turns in one process. "
-           "Ratio = with the helper / without it (numpy's plain call in its place): below 1, the helper pays.", ""]
+    return rows
+
+
+def gainTables(rows):
+    """The markdown tables of ``measureGains``' result: each helper's with / without ratio."""
+    out = []
     for k, what in enumerate(("value + gradient", "H(v)")):
-        out += [f"## {what}", "", "| size | all helpers | no helper | all / none | "
+        out += [f"#### {what}", "", "| size | all helpers | no helper | all / none | "
                 + " | ".join(f"with / without `{h}`" for h in PLAIN) + " |",
                 "|---|---:|---:|---:|" + "---:|" * len(PLAIN)]
         for size, best in rows.items():
@@ -118,6 +111,25 @@ def main(argv=None):
             out.append(f"| {size} | {1e3 * allOn:.3f} | {1e3 * none:.3f} | {allOn / none:.2f} | " + " | ".join(
                 f"{allOn / best[f'without {h}'][k]:.2f}" for h in PLAIN) + " |")
         out.append("")
+    return out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=",".join(SIZES))
+    parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--out", default=os.path.join(ROOT, "bench", "fastOpsGain.md"))
+    args = parser.parse_args(argv)
+    load0, t0 = os.getloadavg()[0], time.perf_counter()
+    rows = measureGains({s: SIZES[s] for s in args.sizes.split(",")}, args.reps)
+    out = ["# What each helper of support/fastOps.py gains", "",
+           f"`python bench/fastOpsGain.py {' '.join(argv or sys.argv[1:])}`".replace(" `", "`"), "",
+           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {time.perf_counter() - t0:.0f} s; load average "
+           f"(1 min) {load0:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (a shared machine).", "",
+           "```", *describe().splitlines(), "```", "",
+           "float64, ms, best batch of each variant, the variants taking turns in one process. "
+           "Ratio = with the helper / without it (numpy's plain call in its place): below 1, the helper pays.", ""]
+    out += gainTables(rows)
     with open(args.out, "w") as fh:
         fh.write("\n".join(out))
     print("\n".join(out))
