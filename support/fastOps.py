@@ -70,8 +70,10 @@ def cores():
 def tanh(X):
     """``np.tanh(X)``: the same numbers; a large array is cut into row blocks, one per core."""
     X = np.asarray(X)
+    if X.size < PARALLEL_SIZE or X.ndim == 0:
+        return np.tanh(X)
     parts = min(cores(), 4)
-    if X.size < PARALLEL_SIZE or parts < 2 or X.ndim == 0 or X.shape[0] < parts:
+    if parts < 2 or X.shape[0] < parts:
         return np.tanh(X)
     A = np.empty_like(X)
     edges = np.linspace(0, X.shape[0], parts + 1).astype(int)
