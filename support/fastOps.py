@@ -8,8 +8,8 @@ each one gains, measured with and without it (``python bench/fastOpsGain.py``).
 - ``byColumns(S)``: an n x nc array of scores stored column by column. numpy reduces a row of
   nc = 10 entries one row at a time, slowly; stored by columns, a reduction along the rows
   becomes nc passes along n.
-- ``firstRowMax(S)``, ``rowSum(X, where)``: the most likely class of each row, and row sums
-  (of the entries ``where`` is True), for S already shifted by its row maxima.
+- ``firstRowMax(S)``, ``rowSum(X, where)``: the most likely class of each row (S shifted by its
+  row maxima), and row sums (of the entries where ``where`` is True).
 - ``tanh(X)``: ``np.tanh`` on large arrays split over the cores (numpy's ufuncs release the GIL;
   ``np.tanh`` is the largest elementwise kernel of the layer and runs on one core).
 - ``blasThreadsBySize``: the BLAS thread count chosen where the problem size is known. On a
@@ -51,14 +51,15 @@ def firstRowMax(S):
 
 
 def rowSum(X, where=None, keepdims=False):
-    """``np.sum(X, axis=1, where=where, keepdims=keepdims)``, as one matrix-vector product.
+    """``np.sum(X, axis=1, where=where, keepdims=keepdims)``, summed column by column.
 
-    numpy sums rows of a few entries one row at a time; ``X @ ones`` is a single pass.
+    numpy sums rows of a few entries one row at a time, and its ``where=`` is slower still;
+    stored by columns, the sum is nc - 1 additions of columns of length n. (Not ``X @ ones``:
+    OpenBLAS splits that product over its threads, which costs milliseconds on a busy machine.)
     """
     if where is not None:
         X = np.where(where, X, 0)
-    total = X @ np.ones(X.shape[1], X.dtype)
-    return total[:, None] if keepdims else total
+    return byColumns(X).sum(axis=1, keepdims=keepdims)
 
 
 # ------------------------------------------------------------------ elementwise kernels on all cores
