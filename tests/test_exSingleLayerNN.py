@@ -1,6 +1,5 @@
 """exSingleLayerNN.py: its derivative checks pass and the inverse crime is fitted."""
 
-
 from scriptRunner import ROOT, run
 
 

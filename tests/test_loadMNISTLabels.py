@@ -1,6 +1,5 @@
 """loadMNISTLabels (and a missing file for both readers): the IDX label files and their corruptions."""
 
-
 import pytest
 from helpers import writeIDX
 

@@ -2,7 +2,6 @@
 classifier bias (W with m+1 rows), splitX, and the course's block-diagonal H option (``hessian="course"``).
 """
 
-
 import numpy as np
 import pytest
 from helpers import ACTIVATIONS

@@ -110,7 +110,7 @@ def test_softMax_rejects_W_of_any_other_size(biasData, rows, bias):
     expected = mBias + 1 if bias else mBias
     plus = r" \+ 1" if bias else ""
     with pytest.raises(ValueError, match=rf"W must have Z.shape\[1\]{plus} = {expected} "
-                                         rf"rows.*got W with shape \({rows}, {nc}\)"):
+                                         rf"rows.*got W with shape \({rows}, {ncBias}\)"):
         softMax(rng.standard_normal((rows, ncBias)), rng.standard_normal((n, mBias)), C, bias=bias)
 
 

@@ -1,6 +1,5 @@
 """Every file at the repository root runs headless (``python file.py``) and prints its example."""
 
-
 import pytest
 from scriptRunner import ROOT, run
 
