@@ -39,7 +39,7 @@ What the course's script does that may surprise:
   (measured at the start, seed 2: E = 0.044 after 20 steps, 0.017 after 100,
   |grad_W| 1.6e-4, |W| 330 and growing). The reduced objective is then "E after
   20 steps", its gradient formula (which assumes grad_W = 0) is off, and both
-  move by about 1% when x moves by one ulp (``tests/test_coursePeaks.py``). So
+  move by about 1% when x moves by one ulp (``tests/crosscheck/test_coursePeaks.py``). So
   the line searches fail: here and in the course's code in Octave
   (its warnings "LSB" and "Line search break"), the warm start and Newton-CG
   stop early, and the iterates of the two can only be compared by their errors.
