@@ -131,3 +131,18 @@ def test_float32_stays_float32(problem):
     assert Ec.dtype == dE.dtype == H(dE).dtype == np.float32
     Ec64 = singleLayerNNObjFun(x, Y, C, m)[0]
     np.testing.assert_allclose(Ec, Ec64, rtol=1e-5)
+
+
+@pytest.mark.parametrize("hessian", ["full", "course"])
+def test_H_includes_the_regularisers_Hessian(problem, hessian):
+    """With reg = genTikhonov(lam), H v grows by exactly lam v (Hess R = lam I): the Newton step sees R.
+
+    Catches an H that drops ``+ d2R(v)`` (the gradient keeps R, so only H shows it).
+    """
+    from genTikhonov import genTikhonov
+
+    x, Y, C, rng = problem
+    lam, v = 0.37, rng.standard_normal(x.size)
+    H0 = singleLayerNNObjFun(x, Y, C, m, hessian=hessian)[2]
+    HR = singleLayerNNObjFun(x, Y, C, m, reg=lambda x: genTikhonov(x, lam), hessian=hessian)[2]
+    np.testing.assert_allclose(HR(v) - H0(v), lam * v, rtol=1e-12, atol=1e-14)
