@@ -16,10 +16,11 @@ is the Gauss-Newton-CG method of the lecture.
 
 import numpy as np
 
-from support.checks import asFloatArray, checkCallable
+from support.checks import asFloatArray
 from support.optimRun import (
     STATUS,
     acceptable,
+    checkObjectiveFunction,
     checkParam,
     evaluate,
     evaluateStart,
@@ -99,7 +100,7 @@ def newtonCG(fun, x0, param=None):
     The course's ``newtoncg.m`` records only obj and norm(grad), has no
     stopping test and stops silently (a warning) when the line search fails.
     """
-    checkCallable(fun, "fun")
+    checkObjectiveFunction(fun, "newtonCG")
     x, p = asFloatArray(x0, "x0", ndim=1).copy(), checkParam(param, DEFAULTS, CHOICES)
     f, g, H = evaluateStart(fun, x)
     run = startRun("newtonCG", p, COLUMNS, x, (f, np.linalg.norm(g), np.nan, 0, 0, np.nan))

@@ -15,8 +15,8 @@ import numbers
 
 import numpy as np
 
-from support.checks import asFloatArray, asRng, checkCallable
-from support.optimRun import STATUS, checkParam, evaluate, finishRun, record, startRun
+from support.checks import asFloatArray, asRng
+from support.optimRun import STATUS, checkObjectiveFunction, checkParam, evaluate, finishRun, record, startRun
 
 DEFAULTS = dict(lr=0.1, maxEpochs=10, n=None, batchSize=1, momentum=0.0, rng=None, checkIndices=True,
                 verbose=True, callback=None, storeIterates=True)
@@ -112,7 +112,7 @@ def sgd(fun, x0, param):
     objective after each epoch on the first min(n, 5000) examples only (ours:
     all n), and has no stopping rule, callback or divergence check.
     """
-    checkCallable(fun, "fun")
+    checkObjectiveFunction(fun, "sgd", ("x", "idx"))
     x, p = asFloatArray(x0, "x0", ndim=1).copy(), checkSgdParam(param)
     n, batchSize, rng = p["n"], p["batchSize"], p["rng"]
     f = firstEvaluation(fun, x, n, p["checkIndices"])

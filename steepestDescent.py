@@ -18,6 +18,7 @@ import numpy as np
 from support.checks import asFloatArray, checkCallable
 from support.optimRun import (
     acceptable,
+    checkObjectiveFunction,
     checkParam,
     evaluate,
     evaluateStart,
@@ -80,7 +81,7 @@ def steepestDescent(fun, x0, param=None):
     of each iteration (ours: after it, with x0 first), has no stopping test,
     and evaluates fun twice per iteration where we reuse the accepted trial.
     """
-    checkCallable(fun, "fun")
+    checkObjectiveFunction(fun, "steepestDescent")
     x, p = asFloatArray(x0, "x0", ndim=1).copy(), checkParam(param, DEFAULTS)
     if not p["maxStep"] > 0:
         raise ValueError(f"param['maxStep'] must be positive, got {p['maxStep']!r}")
