@@ -32,7 +32,7 @@ from support.optimRun import (
 )
 
 DEFAULTS = dict(maxIter=10, maxStep=1.0, gradTol=0.0, c1=0.0, maxLS=10, P=None, verbose=True,
-                callback=None, storeIterates=True)
+                printEvery=1, callback=None, storeIterates=True)
 COLUMNS = {"obj": "12.6e", "normGrad": "10.2e", "mu": "7.3g", "lsIter": "3d"}
 
 
@@ -61,6 +61,9 @@ def steepestDescent(fun, x0, param=None):
         verbose : 0, 1 or 2, default 1
             0 silent; 1 one line per iteration; 2 the course's table
             (``k.0  obj  norm(grad)``, then ``k.ls  obj`` for every trial).
+        printEvery : int, default 1
+            With verbose 1, print every printEvery-th iteration and the last (a
+            summary of a long run); 1 prints every one.
         callback : callable, optional
             ``callback(x)`` after every iteration; returning True stops.
         storeIterates : bool, default True

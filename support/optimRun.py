@@ -5,8 +5,9 @@
 - ``acceptable`` / ``printTrial``: what the line search (inline in each optimiser, as in the
   course's files) accepts and prints;
 - ``startRun`` / ``record`` / ``finishRun``: the history (one row per iterate), the
-  iterates, the printed table (one line per iteration, or the course's with
-  every trial), the callback and the status.
+  iterates, the printed table (one line per iteration, every ``printEvery``-th
+  and the last for a summary, or the course's with every trial), the callback
+  and the status.
 """
 
 import inspect
@@ -57,6 +58,8 @@ def checkParam(param, defaults, choices=None):
             raise ValueError(f"param['verbose'] must be 0 (silent), 1 (a line per iteration) or 2 (the "
                              f"course's table, every line-search trial), got {p['verbose']!r}")
         p["verbose"] = int(p["verbose"])
+    if p.get("printEvery", 1) < 1:
+        raise ValueError(f"param['printEvery'] must be >= 1 (1 prints every row), got {p['printEvery']!r}")
     if p.get("callback") is not None:
         checkCallable(p["callback"], "param['callback']")
     for key, allowed in (choices or {}).items():
@@ -175,7 +178,8 @@ def startRun(name, p, columns, x, row, courseHeader=None):
         print(courseHeader or f"=== {name} (maxIter: {p['maxIter']}) ===\niter\t obj func\tnorm(grad)")
     elif p["verbose"]:
         print(f"{'iter':>5} " + " ".join(f"{LABELS[c]:>{int(f.split('.')[0].rstrip('dg'))}}"
-                                        for c, f in columns.items()))
+                                        for c, f in columns.items())
+              + (f"   (one row in {p['printEvery']}, and the last)" if p.get("printEvery", 1) > 1 else ""))
     record(run, 0, x, row)
     return run
 
@@ -191,7 +195,7 @@ def record(run, k, x, row):
     run["rows"].append(row)
     if run["xAll"] is not None:
         run["xAll"].append(x.copy())
-    if run["p"]["verbose"] == 1:
+    if run["p"]["verbose"] == 1 and k % run["p"].get("printEvery", 1) == 0:   # a summary: every printEvery-th
         print(run["line"].format(k, *row))
     if k > 0 and run["p"]["callback"] is not None and run["p"]["callback"](x):
         run["status"] = 3
@@ -232,6 +236,8 @@ def finishRun(run, x, statuses=STATUS, steps="iterations"):
                      "W = 0: no gradient reaches K, b or W): start from small random weights, e.g. "
                      "x0 = 0.1 * np.random.default_rng(0).standard_normal(len(x0)) (the slides: \"careful "
                      "initialization\")")
+    if run["p"]["verbose"] == 1 and iterations % run["p"].get("printEvery", 1):   # the last row, unshown
+        print(run["line"].format(iterations, *rows[-1]))
     if run["p"]["verbose"]:
         print(f"{run['name']}: {statuses[status]}{note} after {iterations} {steps}, obj {rows[-1][0]:.6e}"
               + (f", norm(grad) {rows[-1][1]:.2e}" if run["columns"][1] == "normGrad" else ""))
