@@ -231,7 +231,7 @@ def finishRun(run, x, statuses=STATUS, steps="iterations"):
         note = (f" at the start: norm(grad f(x0)) = {rows[0][1]:.2e} <= gradTol = {run['p']['gradTol']:g}, "
                 "so x0 is returned (a stationary point of f"
                 + (")" if rows[0][1] == 0 else ", or gradTol too loose)"))
-        if run["x0IsZero"]:
+        if run["x0IsZero"] and rows[0][1] == 0:
             note += ("; x0 = 0 is one for the lecture's network with tanh or sine (Z = sigma(0) = 0 and "
                      "W = 0: no gradient reaches K, b or W): start from small random weights, e.g. "
                      "x0 = 0.1 * np.random.default_rng(0).standard_normal(len(x0)) (the slides: \"careful "
