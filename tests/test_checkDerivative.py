@@ -310,3 +310,32 @@ def test_a_derivative_off_by_a_tiny_constant_fails_although_the_first_orders_are
 
 def test_the_right_derivative_of_the_same_function_passes():
     assert checkDerivative(offByConstant(0.0), np.ones(1), v=np.ones(1), verbose=False)[0]
+
+
+def test_the_verdict_fails_when_only_some_of_the_last_three_orders_are_2():
+    """Orders [..., 2, 2, 1] at the smallest steps: one pair below 1.8 must fail the test.
+
+    Catches ``np.any`` for ``np.all`` over the last orders in taylorVerdict.verdict,
+    which the all-below-1.8 tables of the off-by-a-constant tests cannot tell apart.
+    """
+    from support.taylorVerdict import LAST_PAIRS, verdict
+
+    h = 2.0 ** -np.arange(1, 13)
+    E1 = h ** 2
+    E1[-1] = E1[-2] / 2                                      # the last pair: order 1
+    table = np.column_stack([h, h, E1])
+    passed, report = verdict(table, 1.0, np.finfo(float).eps)
+    assert LAST_PAIRS == 3 and np.allclose(report["last"], [2, 2, 1])
+    assert not passed
+    E1[-1] = E1[-2] / 4                                      # the same table with order 2 throughout passes
+    assert verdict(np.column_stack([h, h, E1]), 1.0, np.finfo(float).eps)[0]
+
+
+def test_a_derivative_off_by_1e_6_fails_with_mixed_last_orders():
+    """f = 0.5 x^2 with derivative x + 1e-6: the last three usable orders mix 2 and below (2.6, 5.3, -2.5)."""
+    passed, table = checkDerivative(lambda x: (0.5 * float(x @ x), x + 1e-6), np.ones(1), v=np.ones(1),
+                                    verbose=False)
+    E1 = table[:, 2]
+    last = np.log2(E1[:-1] / E1[1:])[-3:]
+    assert np.any(last >= 1.8) and np.any(last < 1.8), last
+    assert not passed

@@ -284,3 +284,13 @@ def test_the_gradient_tolerance_met_on_the_last_allowed_iteration_is_status_1(op
     _, his, _ = optimiser(bowl, np.array([3.0, -4.0]), param)
     assert len(his["obj"]) == 2 and his["normGrad"][-1] <= 1e-12
     assert his["status"] == 1, his["message"]
+
+
+def test_sufficient_decrease_rejects_an_increase_that_a_flipped_sign_would_accept():
+    """f = 0.5 x^2 with a wrong Hessian 0.4 (step -2.5 x), c1 = 0.5: the first trial raises f from 0.5 to
+    1.125, below f - c1 mu g's = 1.75, so f(x + mu s) < f(x) - c1 mu g's (the sign flipped) accepts it;
+    the rule f(x) + c1 mu g's accepts only mu = 1/4 (f = 0.0703 < 0.1875; mu = 1/2 gives 0.031 > -0.125)."""
+    _, his, _ = newtonCG(lambda x: (0.5 * float(x @ x), x.copy(), np.array([[0.4]])), np.ones(1),
+                         {"maxIter": 1, "c1": 0.5, "verbose": 0})
+    assert his["lsIter"][1] == 3 and his["mu"][1] == 0.25
+    assert his["obj"][1] == pytest.approx(0.5 * 0.375 ** 2)

@@ -236,3 +236,18 @@ def test_full_gauss_newton_H_converges_faster_than_the_courses_on_the_inverse_cr
         final[hessian] = his["obj"][-1]
     Emin = -np.sum(Cobs * np.log(Cobs)) / n
     assert final["full"] - Emin < 0.5 * (final["course"] - Emin), final
+
+
+@pytest.mark.parametrize("hessian", ["full", "course"])
+def test_H_includes_the_regularisers_Hessian(problem, hessian):
+    """With reg = genTikhonov(lam), H v grows by exactly lam v (Hess R = lam I): the Newton step sees R.
+
+    Catches an H that drops ``+ d2R(v)`` (the gradient keeps R, so only H shows it).
+    """
+    from genTikhonov import genTikhonov
+
+    x, Y, C, rng = problem
+    lam, v = 0.37, rng.standard_normal(x.size)
+    H0 = singleLayerNNObjFun(x, Y, C, m, hessian=hessian)[2]
+    HR = singleLayerNNObjFun(x, Y, C, m, reg=lambda x: genTikhonov(x, lam), hessian=hessian)[2]
+    np.testing.assert_allclose(HR(v) - H0(v), lam * v, rtol=1e-12, atol=1e-14)

@@ -76,3 +76,13 @@ def test_last_iterate_is_scipy_cg_and_pcg_rule_has_the_smaller_residual():
     sPcg, _, relresPcg, itsPcg = pcg(A, c, 1e-10, 7)
     assert relresPcg <= relres
     assert np.linalg.norm(c - A @ sPcg) / np.linalg.norm(c) == pytest.approx(relresPcg, rel=1e-12)
+
+
+def test_a_tie_in_the_residual_returns_the_later_iterate():
+    """A = diag(1, 0), b = [1, 1]: the first CG iterate [2, 2] has residual [-1, 1], exactly ||b||.
+
+    The docstring promises the later iterate on a tie (MATLAB's pcg); catches ``<`` for ``<=``.
+    """
+    x, flag, relres, it = pcg(np.diag([1.0, 0.0]), np.ones(2), 1e-6, 1)
+    assert np.array_equal(x, [2.0, 2.0]) and it == 1
+    assert flag == 1 and relres == 1.0
