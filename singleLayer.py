@@ -19,12 +19,14 @@ import numpy as np
 from sinActivation import sinActivation
 from smoothRelU import smoothRelU
 from support.checks import checkedBy, checkSingleLayer
+from support.fastOps import blasThreadsBySize
 from support.vecmat import mat
 from tanhActivation import tanhActivation
 
 COURSE_ACTIVATIONS = (tanhActivation, sinActivation, smoothRelU)   # act may also name one: "sine"
 
 
+@blasThreadsBySize   # small layers: one BLAS thread
 @checkedBy(checkSingleLayer)
 def singleLayer(K, b, Y, act=tanhActivation, doDerivative=True):
     """``[Z,JKt,Jbt,JYt,JK,Jb,JY] = singleLayer(K,b,Y)``: Z = sigma(Y K + b) and its Jacobian mat-vecs.

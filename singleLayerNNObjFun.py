@@ -23,11 +23,13 @@ import numpy as np
 from crossEntropy import crossEntropy
 from singleLayer import singleLayer
 from support.checks import checkedBy, checkObjective, checkSplitX, xLength  # noqa: F401 (xLength for users)
+from support.fastOps import blasThreadsBySize
 from support.vecmat import mat, vec
 
 COURSE_SHIFT = 1e-5   # the shift the course's softMax.m adds to its Hessian mat-vecs
 
 
+@blasThreadsBySize   # small problems: one BLAS thread
 @checkedBy(checkObjective)
 def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hessian="full", bias=False,
                         probabilities=True):

@@ -51,9 +51,11 @@ from singleLayer import singleLayer
 from softMax import softMax
 from support.checks import checkedBy
 from support.checksVarPro import checkVarPro
+from support.fastOps import blasThreadsBySize
 from support.vecmat import mat, vec
 
 
+@blasThreadsBySize   # small problems: one BLAS thread
 @checkedBy(partial(checkVarPro, newton=(DEFAULTS, CHOICES)))   # paramCl: newtonCG's
 def singleLayerNNVarProObjFun(x, Y, C, m, paramCl=None, act="tanh", regKb=None, regW=None, hessianShift=0.0,
                               courseValue=False, bias=True):
