@@ -11,7 +11,7 @@ P = exp(log softmax) and c_i = sum_j C_ij (1 for rows of probabilities):
 
 Three lines refine the standard form where one class is almost certain (E about 1e-18, as
 after training on separable data), each with its reason beside it; without them the
-Taylor test of the right gradient fails there (``tests/test_edge_cases.py``).
+Taylor test of the right gradient fails there (``tests/robustness/test_edge_cases.py``).
 ``softMax`` and ``singleLayerNNObjFun`` build on this function.
 """
 

@@ -136,6 +136,6 @@ def test_newtonCG_from_a_stationary_point_says_so(capsys):
 @pytest.mark.parametrize("script", ["exSingleLayerNN.py", "exSingleLayerPeaks.py", "exAdversarial.py"])
 def test_a_misspelt_flag_is_an_error_not_ignored(script):
     result = subprocess.run([sys.executable, script, "--maxiter", "3"], capture_output=True, text=True,
-                            cwd=__import__("pathlib").Path(__file__).resolve().parents[1], timeout=60)
+                            cwd=__import__("pathlib").Path(__file__).resolve().parents[2], timeout=60)
     assert result.returncode == 2
     assert "unrecognized arguments: --maxiter" in result.stderr

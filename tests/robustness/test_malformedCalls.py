@@ -1,4 +1,4 @@
-"""Hostile inputs: thousands of generated malformed calls of every public function.
+"""Malformed calls: thousands of generated hostile inputs to every public function.
 
 Each call must end in a ValueError/TypeError whose message names the argument
 that was malformed, or in a result that the reference written here confirms:
@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 import pytest
-from reliability import recordHostile
+from robustnessCounts import recordHostile
 from scipy.special import logsumexp
 
 from checkDerivative import adjointTest, checkDerivative

@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(p.name for p in ROOT.glob("ex*.py"))
 SMALL = {   # the scripts' own size/iteration flags, to keep this test fast
     "exSingleLayerNN.py": ["--maxIter", "3"],

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reliability import recordNote, recordProperty
+from robustnessCounts import recordNote, recordProperty
 
 from checkDerivative import adjointTest, checkDerivative
 from crossEntropy import crossEntropy

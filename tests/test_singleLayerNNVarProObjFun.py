@@ -1,4 +1,4 @@
-"""classObjFun and singleLayerNNVarProObjFun (variable projection): derivatives, and what they rest on.
+"""singleLayerNNVarProObjFun (variable projection): derivatives, and what they rest on.
 
 The reduced gradient is exact only at the exact inner minimiser W(K, b); the
 Taylor tests below show it passing with a tight inner solve, and the order of
@@ -19,6 +19,8 @@ from singleLayerNNVarProObjFun import singleLayerNNVarProObjFun
 from support.vecmat import vec
 
 M = 8
+
+
 TIGHT = {"maxIter": 60, "tolCG": 1e-12, "maxIterCG": 200, "gradTol": 1e-13}
 
 
@@ -42,41 +44,6 @@ def innerGradientNorm(x, Y, C, paramCl):
     return np.linalg.norm(classObjFun(W, Z, C, regW)[1])
 
 
-# ------------------------------------------------------------------ classObjFun
-@pytest.mark.parametrize("withReg", [False, True])
-def test_classObjFun_gradient_and_exact_hessian_pass_taylor_test(withReg):
-    rng = np.random.default_rng(2)
-    Z, C = rng.standard_normal((40, 4)), np.eye(3)[rng.integers(3, size=40)]
-    W = rng.standard_normal((5, 3))
-    passed, table = checkDerivative(lambda W: classObjFun(W, Z, C, regW if withReg else None), W, rng=rng,
-                                    verbose=False, nSteps=12)
-    assert passed
-    order = np.log2(table[:-1, 3] / table[1:, 3])
-    assert np.median(order[2:8]) > 2.7        # E2 order 3: the Hessian of J is exact (no shift)
-
-
-def test_classObjFun_on_vec_W_returns_vecs_and_symmetric_hessian():
-    rng = np.random.default_rng(3)
-    Z, C = rng.standard_normal((30, 4)), np.eye(3)[rng.integers(3, size=30)]
-    W = rng.standard_normal((5, 3))
-    J, dJ, H = classObjFun(W, Z, C, regW)
-    Jv, dJv, Hv = classObjFun(vec(W), Z, C, regW)
-    V = rng.standard_normal(W.shape)
-    assert Jv == J and dJv.shape == (15,)
-    np.testing.assert_array_equal(dJv, vec(dJ))
-    np.testing.assert_allclose(Hv(vec(V)), vec(H(V)), rtol=1e-15)
-    assert adjointTest(Hv, Hv, (15,), (15,), rng=rng)[0]
-
-
-def test_solveClassObjFun_starts_at_zero_and_reaches_the_minimiser():
-    rng = np.random.default_rng(4)
-    Z, C = rng.standard_normal((60, 3)), np.eye(4)[rng.integers(4, size=60)]
-    W, his = solveClassObjFun(Z, C, TIGHT, regW=regW)
-    assert his["obj"][0] == pytest.approx(np.log(4), rel=1e-14)    # W = 0: every class 1/nc
-    assert W.shape == (4, 4) and np.linalg.norm(classObjFun(W, Z, C, regW)[1]) < 1e-12
-
-
-# ------------------------------------------------------------------ the reduced gradient
 def test_reduced_gradient_passes_taylor_test_with_a_tight_inner_solve(peaks):
     Y, C, x, v = peaks
     passed, table = checkDerivative(lambda x: singleLayerNNVarProObjFun(x, Y, C, M, TIGHT, regW=regW),
@@ -136,7 +103,6 @@ def test_regKb_adds_its_value_gradient_and_hessian(peaks):
     np.testing.assert_allclose(withReg[2](v), plain[2](v) + 0.1 * v, rtol=1e-14)
 
 
-# ------------------------------------------------------------------ the Hessian
 @pytest.mark.parametrize("shift, hessian", [(0.0, "full"), (COURSE_SHIFT, "course")])
 def test_H_is_the_Kb_block_of_the_full_objective_s_hessian_at_the_inner_minimiser(peaks, shift, hessian):
     """H: Gauss-Newton in (K, b) with W fixed, = the (K, b) block of singleLayerNNObjFun's H."""
@@ -159,7 +125,6 @@ def test_H_is_symmetric_positive_semidefinite(peaks):
         assert u @ H(u) >= 0
 
 
-# ------------------------------------------------------------------ bad input
 @pytest.mark.parametrize("change, error, message", [
     ({"x": "full"}, ValueError, r"length of singleLayerNNObjFun's x = \[K\(:\); b; W\(:\)\]: VarPro's x is"),
     ({"paramCl": {"maxiter": 3}}, ValueError, r"paramCl \(the inner newtonCG's param\).*mean 'maxIter'"),
@@ -177,9 +142,3 @@ def test_bad_input_names_the_argument(peaks, change, error, message):
         change = {"Y": Y.T, "C": C.T}
     with pytest.raises(error, match=message):
         singleLayerNNVarProObjFun(**{**args, **change})
-
-
-def test_classObjFun_rejects_a_vec_W_of_the_wrong_length():
-    Z, C = np.ones((4, 3)), np.eye(2)[[0, 1, 0, 1]]
-    with pytest.raises(ValueError, match=r"W given as a vector must have \(m \+ 1\)\*nc = 4\*2 = 8 entries"):
-        classObjFun(np.zeros(6), Z, C)

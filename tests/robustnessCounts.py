@@ -1,6 +1,6 @@
-"""Counts of the reliability suites (issue 6), printed at the end of the test run.
+"""What the robustness suites (tests/robustness/) checked, counted and printed at the end of the test run.
 
-The property tests record every generated example, the hostile-input suite
+The property tests record every generated example, the malformed-call suite
 every malformed call and how it ended; ``tests/conftest.py`` prints the totals
 in pytest's terminal summary.
 """
@@ -28,20 +28,20 @@ def recordHostile(function, outcome):
 
 
 def summaryLines():
-    """The lines the terminal summary prints (empty when no reliability test ran)."""
+    """The lines the terminal summary prints (empty when no robustness test ran)."""
     lines = []
     if PROPERTIES:
-        lines.append(f"reliability: {len(PROPERTIES)} properties checked over "
+        lines.append(f"robustness: {len(PROPERTIES)} properties checked over "
                      f"{sum(PROPERTIES.values())} generated examples")
         for name, count in sorted(PROPERTIES.items()):
             lines.append(f"  {count:5d} examples: {name}")
     for note, count in sorted(NOTES.items()):
-        lines.append(f"reliability: {count} {note}")
+        lines.append(f"robustness: {count} {note}")
     if HOSTILE:
         total = collections.Counter()
         for outcomes in HOSTILE.values():
             total.update(outcomes)
-        lines.append(f"reliability: {sum(total.values())} hostile calls: {total['ValueError']} ValueError, "
+        lines.append(f"robustness: {sum(total.values())} malformed calls: {total['ValueError']} ValueError, "
                      f"{total['TypeError']} TypeError, {total['correct']} correct results "
                      f"(other outcomes fail the suite)")
         for function, outcomes in sorted(HOSTILE.items()):

@@ -1,4 +1,5 @@
-"""singleLayerAdvObjFun: Taylor/adjoint tests of gradient and Gauss-Newton H; the search flips the class.
+"""singleLayerAdvObjFun: Taylor/adjoint tests of gradient and Gauss-Newton H; the search flips the class;
+the classifier bias.
 
 Target runtime: < 5 s.
 """
@@ -11,6 +12,7 @@ from genTikhonov import genTikhonov
 from newtonCG import newtonCG
 from singleLayer import singleLayer
 from singleLayerAdvObjFun import singleLayerAdvObjFun
+from softMax import softMax
 from steepestDescent import steepestDescent
 
 nf, m, nc = 8, 6, 4
@@ -162,3 +164,30 @@ def test_search_flips_the_class_with_a_small_perturbation(seed):
                                  "verbose": False, "callback": lambda d: predicted(d) == target})
     assert predicted(d) == target and np.abs(d).max() <= eps
     assert np.linalg.norm(d) / np.linalg.norm(y) < 0.2
+
+
+# ------------------------------------------------------------------ the classifier bias
+n, nfBias, mBias, ncBias = 40, 6, 5, 3
+
+
+@pytest.fixture
+def biasData():
+    rng = np.random.default_rng(7)
+    Y = rng.standard_normal((n, nfBias))
+    C = rng.random((n, ncBias))
+    C /= C.sum(axis=1, keepdims=True)
+    return Y, C, rng
+
+
+def test_adversarial_objective_with_bias_passes_taylor_test(biasData):
+    _, _, rng = biasData
+    K, b, W = rng.standard_normal((nfBias, mBias)), 0.2, rng.standard_normal((mBias + 1, ncBias))
+    y, c = rng.standard_normal(nfBias), np.eye(ncBias)[1]
+    d0 = 0.1 * rng.standard_normal(nfBias)
+    assert checkDerivative(lambda d: singleLayerAdvObjFun(d, y, K, b, W, c, bias=True)[:2], d0, rng=rng,
+                           verbose=False)[0]
+    Z = singleLayer(K, b, (y + d0)[None])[0]
+    assert singleLayerAdvObjFun(d0, y, K, b, W, c, bias=True)[0] == pytest.approx(
+        softMax(W, Z, c[None], bias=True)[0], rel=1e-14)
+    with pytest.raises(ValueError, match=r"W must have K.shape\[1\] \+ 1 = 6 rows"):
+        singleLayerAdvObjFun(d0, y, K, b, W[:-2], c, bias=True)

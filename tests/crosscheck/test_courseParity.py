@@ -32,7 +32,7 @@ from crosscheck.courseSession import (
     toolboxDir,
 )
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 REQUIRED = os.environ.get("REQUIRE_OCTAVE") == "1"
 ROWS = {}          # check name -> its rows, from this run (the README test reads them)
 
