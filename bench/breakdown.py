@@ -28,7 +28,7 @@ from machineClass import describe  # noqa: E402
 
 from bench import SIZES, bestTime, problem  # noqa: E402
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX  # noqa: E402
-from support.fastOps import SMALL_WORK, byColumns, firstRowMax, oneBlasThread, rowSum, tanh  # noqa: E402
+from support.fastOps import SMALL_WORK, oneBlasThread  # noqa: E402
 from support.vecmat import vec  # noqa: E402
 
 
@@ -46,32 +46,33 @@ def valueGradientLines(Y, C, x, m):
 
     def dES():
         d = (s["P"] * s["c"] - C) / n
-        d[s["isMax"]] = -rowSum(d, where=~s["isMax"])
+        d[s["isMax"]] = -np.sum(d, axis=1, where=~s["isMax"])
         return d
 
     lines = [
         ("singleLayerNNObjFun", "K, b, W = splitX(x)", put("KbW", lambda: splitX(x, nf, m, nc)), None),
         ("singleLayer", "Y @ K + b", put("YK", lambda: Y @ s["KbW"][0] + s["KbW"][1]),
          lambda: Y @ s["KbW"][0]),
-        ("tanhActivation", "A = tanh(Y)", put("Z", lambda: tanh(s["YK"])),
+        ("tanhActivation", "A = np.tanh(Y)", put("Z", lambda: np.tanh(s["YK"])),
          lambda: np.tanh(s["YK"], out=work)),
         ("tanhActivation", "dA = 1 - A**2", put("dA", lambda: 1 - s["Z"] ** 2),
          lambda: np.multiply(s["Z"], s["Z"], out=work)),
         ("singleLayerNNObjFun", "S = Z @ W", put("S0", lambda: s["Z"] @ s["KbW"][2]),
          lambda: s["Z"] @ s["KbW"][2]),
-        ("crossEntropy", "S = byColumns(S)", put("SF", lambda: byColumns(s["S0"])), None),
         ("crossEntropy", "S = S - S.max(axis=1, keepdims=True)",
-         put("S", lambda: s["SF"] - s["SF"].max(axis=1, keepdims=True)), None),
-        ("crossEntropy", "isMax = firstRowMax(S)", put("isMax", lambda: firstRowMax(s["S"])), None),
+         put("S", lambda: s["S0"] - s["S0"].max(axis=1, keepdims=True)), None),
+        ("crossEntropy", "isMax = S.argmax(axis=1)[:, None] == np.arange(nc)",
+         put("isMax", lambda: s["S"].argmax(axis=1)[:, None] == np.arange(nc)), None),
         ("crossEntropy", "expS = np.exp(S)", put("expS", lambda: np.exp(s["S"])),
          lambda: np.exp(s["S"], out=workS)),
-        ("crossEntropy", "logSumExp = np.log1p(rowSum(expS, where=~isMax))",
-         put("lse", lambda: np.log1p(rowSum(s["expS"], where=~s["isMax"], keepdims=True))), None),
+        ("crossEntropy", "logSumExp = np.log1p(np.sum(expS, axis=1, keepdims=True, where=~isMax))",
+         put("lse", lambda: np.log1p(np.sum(s["expS"], axis=1, keepdims=True, where=~s["isMax"]))), None),
         ("crossEntropy", "logP = S - logSumExp", put("logP", lambda: s["S"] - s["lse"]), None),
         ("crossEntropy", "E = -np.sum(C * logP) / n", put("E", lambda: -np.sum(C * s["logP"]) / n), None),
         ("crossEntropy", "P = expS / np.exp(logSumExp)", put("P", lambda: s["expS"] / np.exp(s["lse"])), None),
-        ("crossEntropy", "c = rowSum(C)", put("c", lambda: rowSum(C, keepdims=True)), None),
-        ("crossEntropy", "dES = (P * c - C) / n; dES[isMax] = -rowSum(dES, where=~isMax)", put("dES", dES), None),
+        ("crossEntropy", "c = C.sum(axis=1, keepdims=True)", put("c", lambda: C.sum(axis=1, keepdims=True)), None),
+        ("crossEntropy", "dES = (P * c - C) / n; dES[isMax] = -np.sum(dES, axis=1, where=~isMax)", put("dES", dES),
+         None),
         ("singleLayerNNObjFun", "1. dEZ = dES @ WZ.T", put("dEZ", lambda: s["dES"] @ s["KbW"][2].T),
          lambda: s["dES"] @ s["KbW"][2].T),
         ("singleLayer", "2. JKt: Y.T @ (dA * U)", put("dEK", lambda: Y.T @ (s["dA"] * s["dEZ"])),
@@ -106,11 +107,11 @@ def hessianLines(Y, C, x, v, m, s):
          lambda: np.multiply(dA, h["v"][1], out=work)),
         ("singleLayerNNObjFun", "(JK + Jb) @ WZ + Z @ vW", put("Jv", lambda: (h["JK"] + h["Jb"]) @ W + Z @ h["v"][2]),
          lambda: Z @ h["v"][2]),
-        ("crossEntropy", "d2ES: V = V - rowSum(V, where=isMax)",
-         put("V", lambda: h["Jv"] - rowSum(h["Jv"], where=isMax, keepdims=True)), None),
+        ("crossEntropy", "d2ES: V = V - np.sum(V, axis=1, keepdims=True, where=isMax)",
+         put("V", lambda: h["Jv"] - np.sum(h["Jv"], axis=1, keepdims=True, where=isMax)), None),
         ("crossEntropy", "d2ES: PV = P * V", put("PV", lambda: P * h["V"]), None),
-        ("crossEntropy", "d2ES: c / n * (PV - P * rowSum(PV))",
-         put("U", lambda: c / n * (h["PV"] - P * rowSum(h["PV"], keepdims=True))), lambda: P * h["PV"]),
+        ("crossEntropy", "d2ES: c / n * (PV - P * PV.sum(axis=1, keepdims=True))",
+         put("U", lambda: c / n * (h["PV"] - P * h["PV"].sum(axis=1, keepdims=True))), lambda: P * h["PV"]),
         ("singleLayerNNObjFun", "dZ = U @ WZ.T", put("dZ", lambda: h["U"] @ W.T), lambda: h["U"] @ W.T),
         ("singleLayer", "JKt(dZ) = Y.T @ (dA * dZ)", put("HK", lambda: Y.T @ (dA * h["dZ"])), lambda: Y.T @ h["dZ"]),
         ("singleLayer", "Jbt(dZ) = np.vdot(dA, dZ)", put("Hb", lambda: np.vdot(dA, h["dZ"])),
@@ -165,7 +166,7 @@ def main(argv=None):
            "float64, ms, best of several batches. *line*: the formula line as the file writes it, timed alone; "
            "*kernel*: what it cannot do without (its matrix product, or its one elementwise pass into a "
            "preallocated array), timed alone on the same data; *line / kernel*: what the line costs beyond "
-           "it. `tanh` runs on all cores (support/fastOps.py), its kernel on one. The lines were checked to "
+           "it. The lines were checked to "
            "give the objective's value, gradient and H(v).", ""]
     for size, r in results.items():
         n, nf, m, nc = SIZES[size]

@@ -23,27 +23,12 @@ sys.path.append(os.path.join(ROOT, "bench"))
 
 from machineClass import describe  # noqa: E402
 
-import crossEntropy as crossEntropyModule  # noqa: E402
-import tanhActivation as tanhModule  # noqa: E402
 from bench import SIZES, problem  # noqa: E402
 from singleLayerNNObjFun import singleLayerNNObjFun  # noqa: E402
 from support import fastOps  # noqa: E402
 
-
-def plainFirstRowMax(S):
-    return S.argmax(axis=1)[:, None] == np.arange(S.shape[1])
-
-
-def plainRowSum(X, where=None, keepdims=False):
-    return np.sum(X, axis=1, where=True if where is None else where, keepdims=keepdims)
-
-
 # each helper and how to put numpy's plain call back in its place: (module, name, plain)
 PLAIN = {
-    "byColumns": [(crossEntropyModule, "byColumns", lambda S: S)],
-    "firstRowMax": [(crossEntropyModule, "firstRowMax", plainFirstRowMax)],
-    "rowSum": [(crossEntropyModule, "rowSum", plainRowSum)],
-    "tanh": [(tanhModule, "tanh", np.tanh)],
     "blasThreadsBySize": [(fastOps, "SMALL_WORK", 0)],
 }
 

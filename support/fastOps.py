@@ -1,91 +1,23 @@
-"""Speed behind the formulas of crossEntropy, tanhActivation and the objectives built on singleLayer.
+"""Speed behind singleLayer and the objectives built on it, in one place: BLAS threads by problem size.
 
-The lecture files keep the slides' formulas. Where numpy's plain call is slow for the lecture's
-shapes, a formula line calls a helper from here, named after what it computes; each gives the
-numbers of the plain call (up to the order of the terms of a sum). ``bench/results.md`` shows what
-each one gains, measured with and without it (``python bench/fastOpsGain.py``).
-
-- ``byColumns(S)``: an n x nc array of scores stored column by column. numpy reduces a row of
-  nc = 10 entries one row at a time, slowly; stored by columns, a reduction along the rows
-  becomes nc passes along n.
-- ``firstRowMax(S)``, ``rowSum(X, where)``: the most likely class of each row (S shifted by its
-  row maxima), and row sums (of the entries where ``where`` is True).
-- ``tanh(X)``: ``np.tanh`` on large arrays split over the cores (numpy's ufuncs release the GIL;
-  ``np.tanh`` is the largest elementwise kernel of the layer and runs on one core).
-- ``blasThreadsBySize``: the BLAS thread count chosen where the problem size is known. On a
-  small problem a second OpenBLAS thread gains microseconds and, when the other core is busy
-  or a second OpenBLAS runtime (SciPy's) keeps it spinning, loses a scheduler time slice per
-  call (milliseconds): small problems run on one BLAS thread, large ones keep the default.
+``blasThreadsBySize`` chooses the BLAS thread count where the problem size is known. On a small
+problem a second OpenBLAS thread gains microseconds and, when the other core is busy (another
+job, or SciPy's own OpenBLAS runtime keeping its threads spinning), loses a scheduler time slice
+per call (milliseconds: a split product returns only when both halves are done). Small problems
+therefore run on one BLAS thread, large ones keep the default; ``bench/results.md`` shows the
+gain with and without it (``python bench/fastOpsGain.py``), ``bench/threadTrap.md`` every script
+with one and two threads.
 """
 
 import contextlib
 import functools
 import inspect
-import os
-import threading
 
 import numpy as np
 
 from support.checks import INSIDE
 
 SMALL_WORK = 2**24          # examples x unknowns below which the products gain nothing from a 2nd thread
-PARALLEL_SIZE = 2**18       # entries from which tanh is split over the cores
-
-
-# ------------------------------------------------------------------ the cross entropy's row reductions
-def byColumns(S):
-    """``S`` stored column by column (Fortran order): row maxima and row sums then run along n."""
-    return np.asfortranarray(S)
-
-
-def firstRowMax(S):
-    """The mask of each row's most likely class (the first one on a tie), for S shifted by its row max.
-
-    After ``S - max(S, [], 2)`` the largest entry of each row is exactly 0 (x - x = 0 in
-    floating point, and x - y = 0 only when x = y); rows with a tie fall back to argmax.
-    """
-    isMax = S == 0
-    if np.count_nonzero(isMax) != S.shape[0]:                   # a tie: more than one 0 in a row
-        isMax = S.argmax(axis=1)[:, None] == np.arange(S.shape[1])
-    return isMax
-
-
-def rowSum(X, where=None, keepdims=False):
-    """``np.sum(X, axis=1, where=where, keepdims=keepdims)``, summed column by column.
-
-    numpy sums rows of a few entries one row at a time, and its ``where=`` is slower still;
-    stored by columns, the sum is nc - 1 additions of columns of length n. (Not ``X @ ones``:
-    OpenBLAS splits that product over its threads, which costs milliseconds on a busy machine.)
-    """
-    if where is not None:
-        X = np.where(where, X, 0)
-    return byColumns(X).sum(axis=1, keepdims=keepdims)
-
-
-# ------------------------------------------------------------------ elementwise kernels on all cores
-def cores():
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def tanh(X):
-    """``np.tanh(X)``: the same numbers; a large array is cut into row blocks, one per core."""
-    X = np.asarray(X)
-    if X.size < PARALLEL_SIZE or X.ndim == 0:
-        return np.tanh(X)
-    parts = min(cores(), 4)
-    if parts < 2 or X.shape[0] < parts:
-        return np.tanh(X)
-    A = np.empty_like(X)
-    edges = np.linspace(0, X.shape[0], parts + 1).astype(int)
-    workers = [threading.Thread(target=np.tanh, args=(X[i:j],), kwargs={"out": A[i:j]})
-               for i, j in zip(edges[1:-1], edges[2:])]
-    for w in workers:
-        w.start()
-    np.tanh(X[:edges[1]], out=A[:edges[1]])
-    for w in workers:
-        w.join()
-    return A
 
 
 # ------------------------------------------------------------------ BLAS threads by problem size
