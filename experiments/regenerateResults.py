@@ -59,6 +59,7 @@ WHY = {   # why an experiment's numbers move with the rounding, where they do
              "changes a few of the 833 validation predictions",
 }
 WHY["VarProFaithful"] = WHY["VarPro"]
+SENSITIVE = ("NewtonCG", "VarPro", "VarProFaithful")   # rounding-dominated even where these runs agree
 LABELS = {"NewtonCG": "ESingleLayer_PeaksNewtonCG.py", "SGD": "ESingleLayer_PeaksSGD.py",
           "VarPro": "ESingleLayer_PeaksVarPro.py", "VarProFaithful": "ESingleLayer_PeaksVarPro.py --faithful",
           "SGDFaithful": "ESingleLayer_PeaksSGD.py --faithful", "MNIST": "exSingleLayerMNIST.py"}
@@ -95,6 +96,16 @@ def spread(values, digits, unit="%"):
     return f"{low:.{digits}f}{unit}" if low == high else f"{low:.{digits}f}-{high:.{digits}f}{unit}"
 
 
+def why(name, moves):
+    """The last column: why the runs differ, or whether another machine may print another number."""
+    if moves:
+        return WHY[name]
+    if name in SENSITIVE:
+        return (f"the same in these runs, but rounding-sensitive: {WHY[name]}; another machine, BLAS or "
+                "numpy may print another number")
+    return "the same in every run"
+
+
 def table(results, threads, repeats):
     """The markdown table: one row per experiment and quantity."""
     runs = [f"{t} thread{'s' if t > 1 else ''}" + (f" #{r + 1}" if repeats > 1 else "")
@@ -108,7 +119,7 @@ def table(results, threads, repeats):
             moves = len(set(got)) > 1
             lines.append(f"| `{LABELS[name]}` | {quantity} | {spread(got, digits)} | "
                          + " | ".join(f"{g:.{digits}f}%" for g in got)
-                         + f" | {WHY[name] if moves else 'the same in every run'} |")
+                         + f" | {why(name, moves)} |")
         lines.append(f"| `{LABELS[name]}` | wall time | {spread(seconds, 0, ' s')} | "
                      + " | ".join(f"{s:.0f} s" for s in seconds) + " | the machine's load and threads |")
     return lines
@@ -165,8 +176,11 @@ def main():
         "",
         "Where a number moves between runs, the range is what to quote: with two threads OpenBLAS sums the "
         "partial products of a matrix product in another order, which rounds differently, and the "
-        "experiments named in the last column amplify that. The course's own code in Octave on the same "
-        "data and start: `python crosscheck/coursePeaks.py`.",
+        "experiments named in the last column amplify that. The lecture's small problems run on one BLAS "
+        "thread whatever the setting (support/fastOps.py chooses the count by problem size), so there the "
+        "thread count changes nothing; where the last column calls a number rounding-sensitive, any other "
+        "change of the arithmetic (machine, BLAS, numpy, an edit of a formula line) may still move it. "
+        "The course's own code in Octave on the same data and start: `python crosscheck/coursePeaks.py`.",
         "",
         *table(results, args.threads, args.repeats),
         "",
