@@ -67,9 +67,9 @@ from nnutils import parseArguments, saveFigure, showFigures, smallProblemThreads
 from singleLayerNNObjFun import splitX
 
 SIZES = {   # --size: quick (seconds, for a first look and the tests), default (about 2-3 minutes), full
-    "quick": dict(peaksNp=500, peaksWidths=(2, 16, 128), peaksLearned=(2, 16), mnistTrain=300,
-                  mnistWidths=(16, 128), mnistLearned=(16,), mnistSeeds=1, mnistIter=5,
-                  initPeaks=(300, 4), crime=dict(n=60, nf=6, nc=3, m=4), initIter=5),
+    "quick": dict(peaksNp=300, peaksWidths=(2, 16, 64), peaksLearned=(2, 16), mnistTrain=200,
+                  mnistWidths=(16, 64), mnistLearned=(16,), mnistSeeds=1, mnistIter=5,
+                  initPeaks=(200, 4), crime=dict(n=60, nf=6, nc=3, m=4), initIter=5),
     "default": dict(peaksNp=2000, peaksWidths=(2, 4, 8, 16, 32, 64, 128, 256), peaksLearned=(2, 4, 8, 16, 32),
                     mnistTrain=1000, mnistWidths=(16, 64, 256), mnistLearned=(16,), mnistSeeds=1,
                     mnistIter=20,
@@ -95,6 +95,10 @@ def parseArgs():
     parser.add_argument("--starts", type=int, default=20, help="random starts per scale (init study)")
     parser.add_argument("--scales", nargs="+", type=float, default=[0.1, 1.0, 3.0],
                         help="initial scales s, x0 = s randn (init study)")
+    parser.add_argument("--initIter", type=int, default=None,
+                        help="Newton-CG iterations of the init study (default: 30, full: 50)")
+    parser.add_argument("--gradTol", type=float, default=0.0,
+                        help="init study: stop a run when |grad| <= gradTol (to tell minima from slow runs)")
     return parseArguments(parser)
 
 
@@ -130,14 +134,15 @@ if __name__ == "__main__" and results:
     fig, axes = plt.subplots(1, len(results), figsize=(7.5 * len(results), 5.2), squeeze=False)
     for ax, (name, rows) in zip(axes[0], results.items()):
         plotAccuracyVsWidth(rows, name, ax)
-    fig.suptitle("Learning the weights: random K, b need a much larger m than learned K, b "
-                 "(solid: validation, dashed: training)")
+    fig.suptitle("Learning the weights: for the same training accuracy, random K, b need a much larger "
+                 "width m than learned K, b (solid: validation, dashed: training)")
     fig.tight_layout()
     print("saved", saveFigure(fig, "learningTheWeights"))
 
 # %% 4. Peaks class regions: no layer, random features (small and large m), learned layer
 if __name__ == "__main__" and "Peaks" in results:
-    small, large, learnedM = size["peaksLearned"][-1], size["peaksWidths"][-1], size["peaksLearned"][-1]
+    small = learnedM = size["peaksLearned"][-1]            # random and learned at the same small width
+    large = size["peaksWidths"][-1]
     trainLin, valLin, WLin = fitLinear(peaks)
     panels = [(f"linear (no layer): validation {valLin:.1f}%",
                lambda P: (P @ WLin[:-1] + WLin[-1]).argmax(1))]
@@ -159,7 +164,8 @@ if __name__ == "__main__" and "Peaks" in results:
 
 # %% 5. Initialization (slide: "non-convex problem ~ local minima, careful initialization")
 if __name__ == "__main__" and "init" in args.parts:
-    crime, initParam = inverseCrime(0, **size["crime"]), {**PARAM, "maxIter": size["initIter"]}
+    crime = inverseCrime(0, **size["crime"])
+    initParam = {**PARAM, "maxIter": args.initIter or size["initIter"], "gradTol": args.gradTol}
     (npInit, mInit), sizes = size["initPeaks"], ", ".join(f"{k} = {v}" for k, v in size["crime"].items())
     print(f"\ninitialization: Newton-CG ({initParam['maxIter']} iterations) from {args.starts} random starts "
           f"x0 = s randn, s in {args.scales}", flush=True)

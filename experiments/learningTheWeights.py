@@ -215,7 +215,8 @@ def initializationStudy(problem, m, scales=(0.1, 1.0, 3.0), starts=20, param=PAR
 
     ``problem`` is a Peaks/MNIST problem (``peaksProblem``: with the classifier bias
     and its regulariser) or ``inverseCrime()`` (no bias, no regulariser: E - Emin
-    is reported). Returns rows ``dict(scale, start, obj, gap, val, seconds)``.
+    is reported). Returns rows ``dict(scale, start, obj, gap, normGrad, val, seconds)``
+    (normGrad: the final gradient norm, small at a stationary point).
     """
     p, rows = problem, []
     crime = "Emin" in p
@@ -229,7 +230,8 @@ def initializationStudy(problem, m, scales=(0.1, 1.0, 3.0), starts=20, param=PAR
             x, his, _ = quietNewtonCG(fun, x0, param)
             obj = his["obj"][-1]
             rows.append(dict(scale=s, start=k, obj=obj, gap=obj - p["Emin"] if crime else np.nan,
-                             val=np.nan if crime else accuracyX(p, x, m), seconds=time.perf_counter() - t))
+                             normGrad=his["normGrad"][-1], val=np.nan if crime else accuracyX(p, x, m),
+                             seconds=time.perf_counter() - t))
         if verbose:
             sel = [r for r in rows if r["scale"] == s]
             what = (f"E - Emin median {np.median([r['gap'] for r in sel]):.2e}" if crime else
@@ -241,12 +243,16 @@ def initializationStudy(problem, m, scales=(0.1, 1.0, 3.0), starts=20, param=PAR
 
 
 def formatInitialization(rows, name, crime, tol):
-    """Per scale: objective quantiles, how many starts end more than ``tol`` above the best one found."""
+    """Per scale: objective quantiles, how many starts end more than ``tol`` above the best one found.
+
+    The final gradient norm says whether a worse end is a stationary point (a
+    local minimum or saddle: small) or a run still descending (not small).
+    """
     best = min(r["obj"] for r in rows)
     ref = "Emin" if crime else "the best final objective of all starts"
     lines = [f"{name}: final objective per initial scale s (x0 = s randn); 'worse' = more than {tol:g} "
              f"above {ref}",
-             f"  {'s':>5} {'starts':>6} {'min':>9} {'median':>9} {'max':>9} {'worse':>6} "
+             f"  {'s':>5} {'starts':>6} {'min':>9} {'median':>9} {'max':>9} {'worse':>6} {'|grad| med':>10} "
              + (f"{'E-Emin median':>13}" if crime else f"{'val acc median':>14} {'min-max':>13}")]
     for s in sorted({r["scale"] for r in rows}):
         sel = [r for r in rows if r["scale"] == s]
@@ -256,7 +262,7 @@ def formatInitialization(rows, name, crime, tol):
                 f"{np.median([r['val'] for r in sel]):14.2f} "
                 f"{min(r['val'] for r in sel):6.2f}-{max(r['val'] for r in sel):6.2f}")
         lines.append(f"  {s:5g} {len(sel):6d} {obj.min():9.4f} {np.median(obj):9.4f} {obj.max():9.4f} "
-                     f"{worse:6d} {tail}")
+                     f"{worse:6d} {np.median([r['normGrad'] for r in sel]):10.1e} {tail}")
     return "\n".join(lines)
 
 
