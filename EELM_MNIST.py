@@ -44,7 +44,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from experiments.extremeLearning import COURSE_MNIST, errorW, features, mnistData, randomWeights, trainW
-from nnutils import parseArguments, saveFigure, showFigures
+from support.scripts import parseArguments, saveFigure, showFigures
 
 
 def parseArgs():

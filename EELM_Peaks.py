@@ -58,7 +58,7 @@ from experiments.extremeLearning import (
     randomWeights,
     trainW,
 )
-from nnutils import parseArguments, saveFigure, showFigures, smallProblemThreads
+from support.scripts import parseArguments, saveFigure, showFigures, smallProblemThreads
 
 
 def parseArgs():

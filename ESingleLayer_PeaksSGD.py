@@ -41,8 +41,7 @@ import time
 
 import numpy as np
 
-from nnutils import showFigures
-from peaksExperiment import (
+from experiments.peaksExperiment import (
     COURSE,
     SGD_LR,
     classError,
@@ -53,6 +52,7 @@ from peaksExperiment import (
     trainSGD,
     verbosity,
 )
+from support.scripts import showFigures
 
 args = parseArgs("SGD", __doc__)
 rng = np.random.default_rng(args.seed)

@@ -33,15 +33,14 @@ and it draws neither the 1-D lines nor a chord.
 
 # %% Setup
 import argparse
-import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from experiments.nonConvexity import drawSlice
-from nnutils import saveFigure, showFigures
 from singleLayer import singleLayer
 from softMax import softMax
+from support.scripts import parseArguments, saveFigure, showFigures
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument("--seed", type=int, default=2, help="seed of every random number (course: rng(2))")
@@ -51,7 +50,7 @@ parser.add_argument("--nc", type=int, default=3, help="number of classes")
 parser.add_argument("--m", type=int, default=40, help="width of the layer")
 parser.add_argument("--points", type=int, default=41, help="grid points per direction")
 parser.add_argument("--range", type=float, default=2.0, help="the 1-D lines run over [-range, range]")
-args = parser.parse_args([] if "ipykernel" in sys.modules else None)   # Jupyter: the kernel's argv
+args = parseArguments(parser)   # a misspelt flag is an error (Jupyter: the defaults)
 rng = np.random.default_rng(args.seed)
 n, nf, nc, m = args.n, args.nf, args.nc, args.m
 

@@ -14,14 +14,15 @@ projection (``singleLayerNNVarProObjFun``) minimises J over W for every
 """
 
 import warnings
+from functools import partial
 
 import numpy as np
 
-from newtonCG import newtonCG
-from nnchecks import checkedBy
-from nnchecksVarPro import checkClassObjFun, checkSolveClassObjFun
-from nnutils import mat, vec
+from newtonCG import CHOICES, DEFAULTS, newtonCG
 from softMax import softMax
+from support.checks import checkedBy
+from support.checksVarPro import checkClassObjFun, checkSolveClassObjFun
+from support.vecmat import mat, vec
 
 
 @checkedBy(checkClassObjFun)
@@ -54,7 +55,7 @@ def classObjFun(W, Z, C, regW=None, bias=True, hessianShift=0.0):
     The course's ``classObjFun.m`` (W nc x (m+1), Z m x n) tells the bias from
     the size of W and takes ``paramRegW`` as a struct for ``genTikhonov``.
     """
-    E, dEW, d2EW, _, _ = softMax.core(W, Z, C, bias, hessianShift)     # E(Z W, C) and its W-derivatives
+    E, dEW, d2EW, _, _ = softMax(W, Z, C, bias, hessianShift)     # E(Z W, C) and its W-derivatives
     if regW is None:
         return E, dEW, d2EW
     Rc, dR, d2R = regW(vec(W))                                         # R_W(W), on vec(W) as the course
@@ -64,7 +65,7 @@ def classObjFun(W, Z, C, regW=None, bias=True, hessianShift=0.0):
     return J, dJ, H
 
 
-@checkedBy(checkSolveClassObjFun)
+@checkedBy(partial(checkSolveClassObjFun, newton=(DEFAULTS, CHOICES)))   # paramCl: newtonCG's
 def solveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0, W0=None):
     """``W = newtoncg(@(W) classObjFun(W,Z,C,paramRegW), zeros(nc*(m+1),1), paramCl)``: the best W for Z.
 
@@ -95,7 +96,7 @@ def solveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0,
     W0 = np.zeros(shapeW, Z.dtype) if W0 is None else W0
 
     def J(w):  # J on w = vec(W), as newtonCG takes it
-        Jc, dJ, H = classObjFun.core(mat(w, shapeW), Z, C, regW, bias, hessianShift)
+        Jc, dJ, H = classObjFun(mat(w, shapeW), Z, C, regW, bias, hessianShift)
         return Jc, vec(dJ), lambda v: vec(H(mat(v, shapeW)))
 
     with warnings.catch_warnings():

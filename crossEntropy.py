@@ -17,7 +17,7 @@ Taylor test of the right gradient fails there (``tests/test_edge_cases.py``).
 
 import numpy as np
 
-from nnchecks import checkCrossEntropy, checkedBy
+from support.checks import checkCrossEntropy, checkedBy
 
 
 @checkedBy(checkCrossEntropy)

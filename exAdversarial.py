@@ -23,11 +23,11 @@ import numpy as np
 
 from genTikhonov import genTikhonov
 from newtonCG import newtonCG
-from nnutils import parseArguments, saveFigure, showFigures, smallProblemThreads
 from singleLayer import singleLayer
 from singleLayerAdvObjFun import singleLayerAdvObjFun
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX
 from steepestDescent import steepestDescent
+from support.scripts import parseArguments, saveFigure, showFigures, smallProblemThreads
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--seed", type=int, default=42, help="seed of every random number")

@@ -63,8 +63,8 @@ from experiments.learningTheWeights import (  # noqa: F401 (re-exported for a no
     summarize,
     widthNeeded,
 )
-from nnutils import parseArguments, saveFigure, showFigures, smallProblemThreads
 from singleLayerNNObjFun import splitX
+from support.scripts import parseArguments, saveFigure, showFigures, smallProblemThreads
 
 SIZES = {   # --size: quick (seconds, for a first look and the tests), default (about 2-3 minutes), full
     "quick": dict(peaksNp=300, peaksWidths=(2, 16, 64), peaksLearned=(2, 16), mnistTrain=200,

@@ -26,13 +26,14 @@ import numpy as np
 
 from genTikhonov import genTikhonov
 from newtonCG import newtonCG
-from nnutils import mat, parseArguments, saveFigure, showFigures
 from setupMNIST import setupMNIST
 from sgd import sgd
 from singleLayer import singleLayer
 from singleLayerAdvObjFun import singleLayerAdvObjFun
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX, xLength
 from steepestDescent import steepestDescent
+from support.scripts import parseArguments, saveFigure, showFigures
+from support.vecmat import mat
 
 parser = argparse.ArgumentParser(
     description="The lecture's single layer + softmax classifier trained on MNIST digits with Gauss-Newton-CG"

@@ -21,9 +21,10 @@ import numpy as np
 from checkDerivative import adjointTest, checkDerivative
 from experiments.nonConvexity import drawSlice
 from newtonCG import newtonCG
-from nnutils import parseArguments, saveFigure, showFigures, smallProblemThreads, vec
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX, xLength
+from support.scripts import parseArguments, saveFigure, showFigures, smallProblemThreads
+from support.vecmat import vec
 
 parser = argparse.ArgumentParser(
     description="The lecture's experiments: derivative and adjoint checks of the single layer and its "

@@ -15,8 +15,8 @@ Wired into the objective:
 
 import numpy as np
 
-from nnchecks import checkedBy, checkGenTikhonov
-from nnutils import mat
+from support.checks import checkedBy, checkGenTikhonov
+from support.vecmat import mat
 
 
 @checkedBy(checkGenTikhonov)

@@ -24,7 +24,7 @@ import zlib
 
 import numpy as np
 
-from nnchecks import describe
+from support.checks import describe
 
 MAGIC = {2051: "an IDX3 image file", 2049: "an IDX1 label file"}
 
@@ -109,7 +109,7 @@ def loadMNISTImages(filename):
 
 
 if __name__ == "__main__":
-    from nnutils import mat
+    from support.vecmat import mat
 
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "data", "mnist", "train-images-idx3-ubyte.gz")

@@ -26,7 +26,7 @@ import numpy as np
 
 from loadMNISTImages import loadMNISTImages
 from loadMNISTLabels import loadMNISTLabels
-from nnchecks import asBool, asPositiveInt, asRng, describe
+from support.checks import asBool, asPositiveInt, asRng, describe
 
 EMBEDDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "mnist")
 NAMES = {"images": ["train-images-idx3-ubyte", "train-images.idx3-ubyte"],    # MNIST's name, the course's

@@ -16,7 +16,7 @@ import math
 
 import numpy
 
-from nnchecks import asPositiveInt, asRng
+from support.checks import asPositiveInt, asRng
 
 
 def peaks(ns):

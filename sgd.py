@@ -15,8 +15,8 @@ import numbers
 
 import numpy as np
 
-from nnchecks import asFloatArray, asRng, checkCallable
-from optimTools import STATUS, checkParam, evaluate, finishRun, record, startRun
+from support.checks import asFloatArray, asRng, checkCallable
+from support.optimRun import STATUS, checkParam, evaluate, finishRun, record, startRun
 
 DEFAULTS = dict(lr=0.1, maxEpochs=10, n=None, batchSize=1, momentum=0.0, rng=None, checkIndices=True,
                 verbose=True, callback=None, storeIterates=True)

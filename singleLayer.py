@@ -16,15 +16,17 @@ mat-vec is one matrix product and one elementwise product.
 
 import numpy as np
 
-from nnchecks import asFloatArray, checkedBy, checkSingleLayer
-from nnutils import mat
-from sineActivation import sineActivation
-from smoothReluActivation import smoothReluActivation
+from sinActivation import sinActivation
+from smoothRelU import smoothRelU
+from support.checks import checkedBy, checkSingleLayer
+from support.vecmat import mat
 from tanhActivation import tanhActivation
+
+COURSE_ACTIVATIONS = (tanhActivation, sinActivation, smoothRelU)   # act may also name one: "sine"
 
 
 @checkedBy(checkSingleLayer)
-def singleLayer(K, b, Y, act="tanh", doDerivative=True):
+def singleLayer(K, b, Y, act=tanhActivation, doDerivative=True):
     """``[Z,JKt,Jbt,JYt,JK,Jb,JY] = singleLayer(K,b,Y)``: Z = sigma(Y K + b) and its Jacobian mat-vecs.
 
     Parameters
@@ -35,9 +37,10 @@ def singleLayer(K, b, Y, act="tanh", doDerivative=True):
         Bias, added to every entry.
     Y : array_like, n x nf
         Examples in rows.
-    act : callable or str, default "tanh"
-        Activation ``act(X) -> A, dA`` (see ``tanhActivation``), or one of the
-        names "tanh", "smoothRelu", "sine" (see ``getActivation``).
+    act : callable or str, default tanhActivation
+        Activation ``act(X, doDerivative) -> A, dA``: ``tanhActivation``,
+        ``sinActivation``, ``smoothRelU`` (or their names "tanh", "sine",
+        "smoothRelu"), or a function of your own (its outputs are checked).
     doDerivative : bool, default True
         False returns ``Z`` and six ``None`` (sigma' is not computed).
 
@@ -56,7 +59,7 @@ def singleLayer(K, b, Y, act="tanh", doDerivative=True):
     the result (``vec`` of ours is theirs).
     """
     (n, nf), m = Y.shape, K.shape[1]
-    Z, dA = getActivation(act)(Y @ K + b, doDerivative)        # Z = sigma(Y K + b), dA = sigma'(Y K + b)
+    Z, dA = act(Y @ K + b, doDerivative)                       # Z = sigma(Y K + b), dA = sigma'(Y K + b)
     if not doDerivative:
         return Z, None, None, None, None, None, None
 
@@ -67,52 +70,6 @@ def singleLayer(K, b, Y, act="tanh", doDerivative=True):
     Jb = lambda v: dA * v                              # J_b v = sigma' v
     JY = lambda V: dA * (mat(V, (n, nf)) @ K)          # J_Y v = sigma' .* (mat(v) K)
     return Z, JKt, Jbt, JYt, JK, Jb, JY
-
-
-ACTIVATIONS = {"tanh": tanhActivation, "smoothRelu": smoothReluActivation, "sine": sineActivation}
-ALIASES = {"tanhActivation": "tanh", "smoothReluActivation": "smoothRelu", "smoothRelU": "smoothRelu",
-           "sineActivation": "sine", "sinActivation": "sine"}     # our file names and the course's
-
-
-def getActivation(act):
-    """The function to compute ``A, dA = sigma(X), sigma'(X)`` with, for a name or a callable.
-
-    Our activations (by name, e.g. "tanh", the course's "sinActivation", or the
-    function itself) come back as their ``.core``, which trusts its input; any
-    other callable is wrapped so that what it returns is checked.
-    """
-    if isinstance(act, str) and ALIASES.get(act, act) in ACTIVATIONS:
-        return ACTIVATIONS[ALIASES.get(act, act)].core
-    if any(act is f or act is f.core for f in ACTIVATIONS.values()):
-        return getattr(act, "core", act)
-    if callable(act):
-        return checkedActivation(act)
-    known = sorted([*ACTIVATIONS, *ALIASES])
-    raise ValueError(f"act must be a callable or one of {known}, got {type(act).__name__} {act!r}"[:300])
-
-
-def checkedActivation(act):
-    """A user's activation, its outputs checked: finite arrays A (and dA) shaped like the input."""
-    def sigma(X, doDerivative=True):
-        try:
-            out = act(X, doDerivative=doDerivative)
-        except TypeError as err:
-            raise TypeError(f"act must be called as act(X, doDerivative=...) and return (A, dA) like "
-                            f"tanhActivation; calling it raised TypeError: {err}") from err
-        if not isinstance(out, tuple) or len(out) != 2:
-            raise TypeError(f"act must return a tuple (A, dA), got {type(out).__name__}")
-        A, dA = out
-        A = asFloatArray(A, "A = act(X)[0]")
-        if A.shape != X.shape:
-            raise ValueError(f"act must return A shaped like its input {X.shape}, got A with shape {A.shape}")
-        if doDerivative:
-            dA = asFloatArray(dA, "dA = act(X)[1]")
-            if dA.shape != X.shape:
-                raise ValueError(f"act must return dA shaped like its input {X.shape}, "
-                                 f"got dA with shape {dA.shape}")
-        return A, dA
-
-    return sigma
 
 
 if __name__ == "__main__":

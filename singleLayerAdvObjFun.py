@@ -20,10 +20,10 @@ steepestDescent's ``param["P"] = lambda d: np.clip(d, -eps, eps)``.
 
 import numpy as np
 
-from nnchecks import checkAdversarial, checkedBy
-from nnutils import mat, vec
 from singleLayer import singleLayer
 from softMax import softMax
+from support.checks import checkAdversarial, checkedBy
+from support.vecmat import mat, vec
 
 
 @checkedBy(checkAdversarial)
@@ -72,8 +72,8 @@ def singleLayerAdvObjFun(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=Tr
     perturbation d and returns a working Gauss-Newton Hessian.
     """
     D = mat(d, Y.shape)                                          # the perturbation, shaped like Y
-    Z, _, _, JYt, _, _, JY = singleLayer.core(K, b, Y + D, act, doDerivative)   # Z = sigma((y + d)' K + b)
-    Ec, _, _, dEZ, d2EZ = softMax.core(W, Z, C, bias, doDerivative=doDerivative)   # E(Z W, c_hat)
+    Z, _, _, JYt, _, _, JY = singleLayer(K, b, Y + D, act, doDerivative)   # Z = sigma((y + d)' K + b)
+    Ec, _, _, dEZ, d2EZ = softMax(W, Z, C, bias, doDerivative=doDerivative)   # E(Z W, c_hat)
     if reg is not None:
         Rc, dR, d2R = reg(vec(D))                                # + R(d)
         Ec = Ec + Rc

@@ -14,17 +14,16 @@ Slide "Gauss-Newton Method": drop the second-order term of sigma and keep
 
     H = J' (Hess_S E) J,    J v = (J_K vK + J_b vb) W + Z vW     (the Jacobian of S)
 
-which is symmetric positive semi-definite. (``singleLayer.core`` and
-``crossEntropy.core`` are those functions without their input checks: the
-inputs were checked once, on entry.)
+which is symmetric positive semi-definite. (The inputs are checked once, on
+entry: ``singleLayer`` and ``crossEntropy`` trust them when called from here.)
 """
 
 import numpy as np
 
 from crossEntropy import crossEntropy
-from nnchecks import checkedBy, checkObjective, checkSplitX, xLength  # noqa: F401 (xLength for users)
-from nnutils import mat, vec
 from singleLayer import singleLayer
+from support.checks import checkedBy, checkObjective, checkSplitX, xLength  # noqa: F401 (xLength for users)
+from support.vecmat import mat, vec
 
 COURSE_SHIFT = 1e-5   # the shift the course's softMax.m adds to its Hessian mat-vecs
 
@@ -76,13 +75,13 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hes
     (``hessian="course"`` here); with CG given room the full H converges faster.
     """
     (n, nf), nc = Y.shape, C.shape[1]
-    K, b, W = splitX.core(x, nf, m, nc, bias)                 # x = [K(:); b; W(:)]
-    Z, JKt, Jbt, _, JK, Jb, _ = singleLayer.core(K, b, Y, act, doDerivative)   # Z = sigma(Y K + b)
+    K, b, W = splitX(x, nf, m, nc, bias)                 # x = [K(:); b; W(:)]
+    Z, JKt, Jbt, _, JK, Jb, _ = singleLayer(K, b, Y, act, doDerivative)   # Z = sigma(Y K + b)
     if bias:
         Z = np.column_stack([Z, np.ones(n, Z.dtype)])         # [Z, 1]: the classifier bias multiplies a 1
     WZ = W[:m]                                                # the rows of W that multiply Z
     S = Z @ W                                                 # S = Z W
-    Ec, dES, d2ES = crossEntropy.core(S, C, doDerivative)     # E(Z W, C)
+    Ec, dES, d2ES = crossEntropy(S, C, doDerivative)     # E(Z W, C)
     if reg is not None:
         Rc, dR, d2R = reg(x)                                  # + alpha R(W, K, b)
         Ec = Ec + Rc
@@ -98,14 +97,14 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hes
         dE = dE + dR
 
     def H(v):  # Gauss-Newton: J' (Hess_S E) J v
-        vK, vb, vW = splitX.core(v, nf, m, nc, bias)
+        vK, vb, vW = splitX(v, nf, m, nc, bias)
         U = d2ES((JK(vK) + Jb(vb)) @ WZ + Z @ vW)   # Hess_S E [J v],  J v = (J_K vK + J_b vb) W + Z vW
         dZ = U @ WZ.T                                         # J' U: through Z to K and b, ...
         Hv = np.concatenate([vec(JKt(dZ)), [Jbt(dZ)], vec(Z.T @ U)])   # ... and to W
         return Hv if reg is None else Hv + d2R(v)
 
     def Hcourse(v):  # the course's: blkdiag(J_Kb' (Hess_Z E + 1e-5 I) J_Kb, Hess_W E + 1e-5 I)
-        vK, vb, vW = splitX.core(v, nf, m, nc, bias)
+        vK, vb, vW = splitX(v, nf, m, nc, bias)
         JZv = JK(vK) + Jb(vb)                                 # J_Kb v: the change of Z
         dZ = d2ES(JZv @ WZ) @ WZ.T + COURSE_SHIFT * JZv      # (Hess_Z E + 1e-5 I) J_Kb v
         HW = Z.T @ d2ES(Z @ vW) + COURSE_SHIFT * vW           # (Hess_W E + 1e-5 I) vW

@@ -41,17 +41,20 @@ points (m = 8), eps/|g_W| measured 3 to 6 for 2, 4 and 6 inner iterations
 CG to 1e-5) is tight there; on harder problems it need not be.
 """
 
+from functools import partial
+
 import numpy as np
 
 from classObjFun import solveClassObjFun
-from nnchecks import checkedBy
-from nnchecksVarPro import checkVarPro
-from nnutils import mat, vec
+from newtonCG import CHOICES, DEFAULTS
 from singleLayer import singleLayer
 from softMax import softMax
+from support.checks import checkedBy
+from support.checksVarPro import checkVarPro
+from support.vecmat import mat, vec
 
 
-@checkedBy(checkVarPro)
+@checkedBy(partial(checkVarPro, newton=(DEFAULTS, CHOICES)))   # paramCl: newtonCG's
 def singleLayerNNVarProObjFun(x, Y, C, m, paramCl=None, act="tanh", regKb=None, regW=None, hessianShift=0.0,
                               courseValue=False, bias=True):
     """``[Ec,dE,H] = singleLayerNNVarProObjFun(x,Y,C,m,paramCl,paramSL,paramRegKb,paramRegW)``: Phi(K, b).
@@ -102,9 +105,9 @@ def singleLayerNNVarProObjFun(x, Y, C, m, paramCl=None, act="tanh", regKb=None, 
     """
     nf = Y.shape[1]
     K, b = mat(x[:nf * m], (nf, m)), x[nf * m]                          # x = [K(:); b]
-    Z, JKt, Jbt, _, JK, Jb, _ = singleLayer.core(K, b, Y, act, True)    # Z = sigma(Y K + b)
-    W, _ = solveClassObjFun.core(Z, C, paramCl, regW, bias, hessianShift)   # W(K, b) = argmin E + R_W
-    Ec, _, _, dEZ, d2EZ = softMax.core(W, Z, C, bias, hessianShift)     # E(Z W(K, b), C)
+    Z, JKt, Jbt, _, JK, Jb, _ = singleLayer(K, b, Y, act, True)    # Z = sigma(Y K + b)
+    W, _ = solveClassObjFun(Z, C, paramCl, regW, bias, hessianShift)   # W(K, b) = argmin E + R_W
+    Ec, _, _, dEZ, d2EZ = softMax(W, Z, C, bias, hessianShift)     # E(Z W(K, b), C)
     if regW is not None and not courseValue:
         Ec = Ec + regW(vec(W))[0]                                       # + R_W(W(K, b))
     dE = np.concatenate([vec(JKt(dEZ)), [Jbt(dEZ)]])                    # grad Phi = J_Kb' grad_Z E

@@ -18,7 +18,7 @@ E is linear-in-S composed with a convex function, so both Hessians are exact
 import numpy as np
 
 from crossEntropy import crossEntropy
-from nnchecks import checkedBy, checkSoftMax
+from support.checks import checkedBy, checkSoftMax
 
 
 @checkedBy(checkSoftMax)
@@ -62,7 +62,7 @@ def softMax(W, Z, C, bias=False, hessianShift=0.0, doDerivative=True, probabilit
     if bias:
         Z = np.column_stack([Z, np.ones(Z.shape[0], Z.dtype)])   # [Z, 1]: the bias multiplies a 1
     S = Z @ W                                                    # S = Z W
-    E, dES, d2ES = crossEntropy.core(S, C, doDerivative)
+    E, dES, d2ES = crossEntropy(S, C, doDerivative)
     if not doDerivative:
         return E, None, None, None, None
 

@@ -15,15 +15,17 @@ e.g. a box, which makes this projected steepest descent.
 
 import numpy as np
 
-from nnchecks import asFloatArray, checkCallable
-from optimTools import (
+from support.checks import asFloatArray, checkCallable
+from support.optimRun import (
+    acceptable,
     checkParam,
+    evaluate,
     evaluateStart,
     finishRun,
     gradientSmall,
-    lineSearch,
     lineSearchFailed,
     printStart,
+    printTrial,
     record,
     startRun,
 )
@@ -95,11 +97,17 @@ def steepestDescent(fun, x0, param=None):
             s = -g                                          # steepest descent ...
             if np.linalg.norm(s) > p["maxStep"]:            # ... capped at maxStep
                 s = p["maxStep"] * s / np.linalg.norm(s)
-            trial = lineSearch(fun, x, f, g, s, mu, p, k, needH=False, P=P)   # halve mu until f decreases
-            if trial is None:
+            for ls in range(1, p["maxLS"] + 1):             # line search: halve mu until f decreases
+                xTry = P(x + mu * s)
+                fTry, gTry, _ = evaluate(fun, xTry, "x + mu s", needH=False)
+                printTrial(run, k, ls, fTry)
+                if acceptable(fTry, gTry) and fTry < f + p["c1"] * mu * np.vdot(g, s):
+                    break
+                mu /= 2
+            else:
                 lineSearchFailed(run, k)
                 break
-            x, f, g, _, mu, ls = trial
+            x, f, g = xTry, fTry, gTry
             if record(run, k, x, (f, np.linalg.norm(g), mu, ls)):
                 break
             if ls == 1:                                     # the first trial was accepted: try longer next
@@ -126,8 +134,8 @@ def projection(P, x):
 
 
 if __name__ == "__main__":
-    from rosenbrock import rosenbrock
+    from Rosenbrock import Rosenbrock
 
-    x, his, xAll = steepestDescent(rosenbrock, [4.0, 2.0], {"maxIter": 10000, "verbose": 0})
+    x, his, xAll = steepestDescent(Rosenbrock, [4.0, 2.0], {"maxIter": 10000, "verbose": 0})
     print(f"Rosenbrock from [4, 2], 10000 iterations: x = {x} (minimiser [1, 1]), "
           f"f = {his['obj'][-1]:.3e}, status: {his['message']}")

@@ -6,10 +6,10 @@
 
 import numpy as np
 
-from nnchecks import checkActivation, checkedBy
+from support.activations import activation
 
 
-@checkedBy(checkActivation)
+@activation("tanh")   # also act="tanh" in singleLayer
 def tanhActivation(Y, doDerivative=True):
     """``[A,dA] = tanhActivation(Y)``: tanh and its derivative, elementwise.
 

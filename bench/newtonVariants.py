@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench import BEST, TARGETS, Recorder, inverseCrime, runNewtonCG  # noqa: E402
 from newtonCG import forcingTerm  # noqa: E402
-from pcg import pcg  # noqa: E402
+from support.pcg import pcg  # noqa: E402
 
 PRODUCT_COST = 0.7   # an H v in evaluations of value + gradient at this size (bench/results.md: 0.55 to 0.7)
 

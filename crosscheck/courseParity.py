@@ -1,7 +1,7 @@
 """Cross-check our functions against the course's own files (NumDL-MATLAB), run unmodified in GNU Octave.
 
     python crosscheck/courseParity.py            # print the table (needs NUMDL_MATLAB and Octave)
-    python crosscheck/courseParity.py --readme   # ... and write it into README.md between its markers
+    python crosscheck/courseParity.py --readme   # ... and write it into crosscheck/README.md
 
 Each comparison pushes the same numpy inputs to Octave (bitwise exact), calls
 the course's file there and our function here, maps the course's outputs into
@@ -56,18 +56,18 @@ from crosscheck.courseLayout import (  # noqa: E402
 from crosscheck.courseSession import ENV, octaveString  # noqa: E402
 from genTikhonov import genTikhonov  # noqa: E402
 from newtonCG import newtonCG  # noqa: E402
-from nnutils import mat, vec  # noqa: E402
-from pcg import pcg  # noqa: E402
-from rosenbrock import rosenbrock  # noqa: E402
+from Rosenbrock import Rosenbrock  # noqa: E402
 from setupPeaks import peaks, peaksClasses, setupPeaks  # noqa: E402
 from sgd import sgd  # noqa: E402
-from sineActivation import sineActivation  # noqa: E402
+from sinActivation import sinActivation  # noqa: E402
 from singleLayer import singleLayer  # noqa: E402
 from singleLayerAdvObjFun import singleLayerAdvObjFun  # noqa: E402
 from singleLayerNNObjFun import singleLayerNNObjFun  # noqa: E402
-from smoothReluActivation import smoothReluActivation  # noqa: E402
+from smoothRelU import smoothRelU  # noqa: E402
 from softMax import softMax  # noqa: E402
 from steepestDescent import steepestDescent  # noqa: E402
+from support.pcg import pcg  # noqa: E402
+from support.vecmat import mat, vec  # noqa: E402
 from tanhActivation import tanhActivation  # noqa: E402
 
 TOL = 1e-12            # single evaluations
@@ -127,8 +127,8 @@ def probabilities(rng, n, nc):
 # ================================================================== activations and the layer
 ACTIVATIONS = [  # ours, the course's file, how the course's singleLayer.m is told (its param)
     (tanhActivation, "activation/tanhActivation.m", ""),                       # its default
-    (sineActivation, "activation/sinActivation.m", "struct('act', @sinActivation)"),   # param.act
-    (smoothReluActivation, "activation/smoothRelU.m", "@smoothRelU"),           # param itself a handle
+    (sinActivation, "activation/sinActivation.m", "struct('act', @sinActivation)"),   # param.act
+    (smoothRelU, "activation/smoothRelU.m", "@smoothRelU"),           # param itself a handle
 ]
 
 
@@ -409,10 +409,10 @@ def parityRosenbrock(session, rng):
     pairs = {"f": [], "df": [], "d2f": []}
     for x in points:
         out = session.call("[f, df, d2f] = Rosenbrock(x); OUT.f = f; OUT.df = df; OUT.d2f = d2f;", x=x)
-        f, df, d2f = rosenbrock(x)
+        f, df, d2f = Rosenbrock(x)
         for key, ours in (("f", f), ("df", df), ("d2f", d2f)):
             pairs[key].append((f"{key} at {np.round(x, 3)}", ours, np.reshape(out[key], np.shape(ours))))
-    return [row("rosenbrock", "test/Rosenbrock.m", f"{key} at 7 points", "", pairs[key])
+    return [row("Rosenbrock", "test/Rosenbrock.m", f"{key} at 7 points", "", pairs[key])
             for key in ("f", "df", "d2f")]
 
 
@@ -615,9 +615,9 @@ def newtonProblems(rng):
 
     identity = lambda x: np.asarray(x, dtype=float).ravel()   # noqa: E731 - Rosenbrock's x is the same in both
     return [
-        ("Rosenbrock from [4; 2]", rosenbrock, "@(x, varargin) Rosenbrock(x)", {}, np.array([4.0, 2.0]),
+        ("Rosenbrock from [4; 2]", Rosenbrock, "@(x, varargin) Rosenbrock(x)", {}, np.array([4.0, 2.0]),
          identity, identity, 30,
-         [(rosenbrock, onePastEach([4.0, 2.0]))] + [(roundedDifferently(rosenbrock, s), [4.0, 2.0])
+         [(Rosenbrock, onePastEach([4.0, 2.0]))] + [(roundedDifferently(Rosenbrock, s), [4.0, 2.0])
                                                      for s in range(3)]),
         ("inverse crime with bias (n, nf, m, nc = 500, 50, 40, 10)", crime(Y),
          "@(x, varargin) singleLayerNNObjFun(x, Y, C, m)",
@@ -682,9 +682,9 @@ def paritySteepestDescent(session, rng):
 
     identity = lambda x: np.asarray(x, dtype=float).ravel()   # noqa: E731
     problems = [
-        ("Rosenbrock from [4; 2], maxStep 1", rosenbrock, "@Rosenbrock", {}, np.array([4.0, 2.0]), identity,
-         identity, 40, [(rosenbrock, onePastEach([4.0, 2.0]))]
-         + [(roundedDifferently(rosenbrock, s), [4.0, 2.0]) for s in range(3)]),
+        ("Rosenbrock from [4; 2], maxStep 1", Rosenbrock, "@Rosenbrock", {}, np.array([4.0, 2.0]), identity,
+         identity, 40, [(Rosenbrock, onePastEach([4.0, 2.0]))]
+         + [(roundedDifferently(Rosenbrock, s), [4.0, 2.0]) for s in range(3)]),
         ("inverse crime with bias, maxStep 1", crime(Y), "@(x) singleLayerNNObjFun(x, Y, C, m)",
          dict(Y=toCourse(Y), C=toCourse(C), m=m), x0, lambda x: xToCourse(x, nf, m, nc, True),
          lambda xc: xFromCourse(xc, nf, m, nc, True), 20,
@@ -916,9 +916,9 @@ def parityScripts(session, rng):
                         "FAIL" if failure else "ok", failure))
     for name, course, ours, run in [
             ("newtoncg", "optimization/newtoncg.m", "newtonCG",
-             lambda: newtonCG(rosenbrock, [4.0, 2.0], {"maxIter": 30, "verbose": 0})),
+             lambda: newtonCG(Rosenbrock, [4.0, 2.0], {"maxIter": 30, "verbose": 0})),
             ("steepestDescent", "optimization/steepestDescent.m", "steepestDescent",
-             lambda: steepestDescent(rosenbrock, [4.0, 2.0], {"maxIter": 10000, "maxStep": 1.0, "verbose": 0,
+             lambda: steepestDescent(Rosenbrock, [4.0, 2.0], {"maxIter": 10000, "maxStep": 1.0, "verbose": 0,
                                                               "storeIterates": False}))]:
         text, failure, _ = runScript(session, name)
         theirs = solutionPrinted(text)
@@ -993,7 +993,7 @@ def noCounterpartRows():
 # name: (the course files it needs, our function(s) it checks, the comparison)
 CHECKS = {
     "activations": (["activation/tanhActivation.m", "activation/sinActivation.m", "activation/smoothRelU.m"],
-                    "tanhActivation, sineActivation, smoothReluActivation", parityActivations),
+                    "tanhActivation, sinActivation, smoothRelU", parityActivations),
     "singleLayer": (["singleLayer/singleLayer.m", "activation/tanhActivation.m", "activation/sinActivation.m",
                      "activation/smoothRelU.m"], "singleLayer", paritySingleLayer),
     "softMax": (["classification/softMax.m"], "softMax", paritySoftMax),
@@ -1007,7 +1007,7 @@ CHECKS = {
                               "classification/softMax.m", "regularization/genTikhonov.m",
                               "activation/tanhActivation.m", "activation/sinActivation.m"],
                              "singleLayerAdvObjFun", parityAdversarial),
-    "rosenbrock": (["test/Rosenbrock.m"], "rosenbrock", parityRosenbrock),
+    "Rosenbrock": (["test/Rosenbrock.m"], "Rosenbrock", parityRosenbrock),
     "pcg": ([], "pcg", parityPcg),
     "newtonCG": (["optimization/newtoncg.m", "test/Rosenbrock.m", "singleLayer/singleLayerNNObjFun.m",
                   "singleLayer/singleLayer.m", "classification/softMax.m", "activation/tanhActivation.m"],
@@ -1114,7 +1114,7 @@ def readmeSection(rows, session, seconds):
     return "\n".join(parts)
 
 
-def writeReadme(section, readme=ROOT / "README.md"):
+def writeReadme(section, readme=ROOT / "crosscheck" / "README.md"):
     text = readme.read_text()
     start, end = text.find(MARKERS[0]), text.find(MARKERS[1])
     if start < 0 or end < start:
@@ -1132,7 +1132,7 @@ def main(argv=None):
 
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--readme", action="store_true", help="write the table into crosscheck/README.md")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random inputs")
     parser.add_argument("--check", action="append", choices=sorted(CHECKS), help="run only these checks")
     args = parser.parse_args(argv)
@@ -1153,7 +1153,7 @@ def main(argv=None):
     print("seconds per check: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
     if args.readme:
         writeReadme(readmeSection(rows, session, seconds))
-        print("README.md: section rewritten")
+        print("crosscheck/README.md: section rewritten")
     return 0 if all(r.status in PASSING + ("opt-in",) for r in rows) else 1
 
 

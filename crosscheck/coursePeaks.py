@@ -39,8 +39,7 @@ from crosscheck.courseSession import (  # noqa: E402
     ToolboxNotSetError,
     octaveString,
 )
-from nnutils import mat  # noqa: E402
-from peaksExperiment import (  # noqa: E402
+from experiments.peaksExperiment import (  # noqa: E402
     COURSE,
     DATA,
     SGD_LR,
@@ -51,6 +50,7 @@ from peaksExperiment import (  # noqa: E402
     trainSGD,
     trainVarPro,
 )
+from support.vecmat import mat  # noqa: E402
 
 DRIVERS = ROOT / "crosscheck" / "coursePeaks"
 EXPERIMENTS = ("NewtonCG", "SGD", "VarPro")

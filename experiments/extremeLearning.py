@@ -16,11 +16,11 @@ import numpy as np
 
 from classObjFun import solveClassObjFun
 from genTikhonov import genTikhonov
-from nnchecks import asPositiveInt, asRng
 from setupMNIST import setupMNIST
 from setupPeaks import peaks, peaksClasses, setupPeaks
 from singleLayer import singleLayer
 from singleLayerNNObjFun import COURSE_SHIFT
+from support.checks import asPositiveInt, asRng
 
 COURSE_PEAKS = dict(seed=42, np=8000, nc=5, ns=256, trainFraction=0.8, npTest=2000, m=200, lam=1e-3,
                     param=dict(maxIter=30, tolCG=1e-3, maxIterCG=100))     # EELM_Peaks.m

@@ -19,9 +19,9 @@ import numpy as np
 from experiments.extremeLearning import errorW, features, mnistData, peaksData, randomWeights, trainW
 from genTikhonov import genTikhonov
 from newtonCG import newtonCG
-from nnutils import vec
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX
+from support.vecmat import vec
 
 PARAM = dict(maxIter=50, forcing="adaptive", maxIterCG=20, cgIterate="last")   # newtonCG's best option
 APPROACHES = ("linear", "random", "learned")

@@ -7,7 +7,7 @@ the README). ``NN_BLAS_THREADS=2 python -m pytest`` runs them with two.
 
 from reliability import summaryLines
 
-from nnutils import smallProblemThreads
+from support.scripts import smallProblemThreads
 
 _limits = smallProblemThreads()      # kept for the whole session
 

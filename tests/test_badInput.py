@@ -116,6 +116,6 @@ def test_newtonCG_rejects_bad_x0_and_fun():
     with pytest.raises(ValueError, match=r"x0 must be 1-D, got shape \(2, 2\)"):
         newtonCG(lambda x: (0, x, np.eye(2)), np.ones((2, 2)))
     with pytest.raises(TypeError, match="fun must be callable"):
-        newtonCG("rosenbrock", np.ones(2))
+        newtonCG("Rosenbrock", np.ones(2))
     with pytest.raises(TypeError, match=r"tuple \(f, g, H\)"):
         newtonCG(lambda x: x @ x, np.ones(2))

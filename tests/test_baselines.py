@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from rosenbrock import rosenbrock
+from Rosenbrock import Rosenbrock
 from sgd import sgd
 from steepestDescent import steepestDescent
 
@@ -22,7 +22,7 @@ def quadratic(a):
 
 # ---- steepestDescent
 def test_steepestDescent_decreases_rosenbrock_monotonically_towards_1_1():
-    x, his, xAll = steepestDescent(rosenbrock, [4.0, 2.0], {"maxIter": 3000, **QUIET})
+    x, his, xAll = steepestDescent(Rosenbrock, [4.0, 2.0], {"maxIter": 3000, **QUIET})
     assert his["status"] == 0 and his["obj"].shape == (3001,) and xAll.shape == (3001, 2)
     assert np.all(np.diff(his["obj"]) < 0)
     assert his["obj"][-1] < 1e-5 * his["obj"][0]       # 19609 -> about 0.04 (slow, as expected)
@@ -30,14 +30,14 @@ def test_steepestDescent_decreases_rosenbrock_monotonically_towards_1_1():
 
 
 def test_steepestDescent_steps_are_capped_at_maxStep():
-    x, his, xAll = steepestDescent(rosenbrock, [4.0, 2.0], {"maxIter": 50, "maxStep": 0.25, **QUIET})
+    x, his, xAll = steepestDescent(Rosenbrock, [4.0, 2.0], {"maxIter": 50, "maxStep": 0.25, **QUIET})
     steps = np.linalg.norm(np.diff(xAll, axis=0), axis=1)
     assert np.all(steps <= 0.25 * his["mu"][1:] * (1 + 1e-12))
-    assert np.max(steps) > 0.2                      # the cap binds: |grad rosenbrock(4, 2)| ~ 2e4
+    assert np.max(steps) > 0.2                      # the cap binds: |grad Rosenbrock(4, 2)| ~ 2e4
 
 
 def test_steepestDescent_line_search_halves_and_grows_by_1_5():
-    x, his, xAll = steepestDescent(rosenbrock, [4.0, 2.0], {"maxIter": 200, **QUIET})
+    x, his, xAll = steepestDescent(Rosenbrock, [4.0, 2.0], {"maxIter": 200, **QUIET})
     mu, ls, muNext = his["mu"][1:], his["lsIter"][1:], 1.0
     assert np.any(ls > 1) and np.any(ls == 1)
     for k in range(mu.size):
@@ -79,7 +79,7 @@ def test_steepestDescent_NaN_trial_counts_as_failed_and_line_search_failure_warn
 
 
 def test_steepestDescent_callback_and_keyboard_interrupt():
-    x, his, _ = steepestDescent(rosenbrock, [4.0, 2.0], {"callback": lambda x: True, **QUIET})
+    x, his, _ = steepestDescent(Rosenbrock, [4.0, 2.0], {"callback": lambda x: True, **QUIET})
     assert his["status"] == 3 and his["obj"].shape == (2,)
     calls = []
 
@@ -87,11 +87,11 @@ def test_steepestDescent_callback_and_keyboard_interrupt():
         calls.append(1)
         if len(calls) == 4:
             raise KeyboardInterrupt
-        return rosenbrock(x)
+        return Rosenbrock(x)
     x, his, xAll = steepestDescent(interrupted, [4.0, 2.0], {"maxIter": 50, **QUIET})
     assert his["status"] == 4 and "KeyboardInterrupt" in his["message"]
     np.testing.assert_array_equal(x, xAll[-1])
-    assert rosenbrock(x)[0] == his["obj"][-1]
+    assert Rosenbrock(x)[0] == his["obj"][-1]
 
 
 @pytest.mark.parametrize("param, error, message", [
@@ -102,7 +102,7 @@ def test_steepestDescent_callback_and_keyboard_interrupt():
     ({"P": "box"}, TypeError, r"param\['P'\] must be callable")])
 def test_steepestDescent_bad_param(param, error, message):
     with pytest.raises(error, match=message):
-        steepestDescent(rosenbrock, [4.0, 2.0], {**param, **QUIET})
+        steepestDescent(Rosenbrock, [4.0, 2.0], {**param, **QUIET})
 
 
 # ---- sgd
@@ -195,5 +195,5 @@ def test_sgd_bad_param(param, error, message):
 def test_no_warnings_in_a_quiet_run():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        steepestDescent(rosenbrock, [4.0, 2.0], QUIET)
+        steepestDescent(Rosenbrock, [4.0, 2.0], QUIET)
         sgd(leastSquares, np.zeros(3), {"n": 60, **QUIET})

@@ -10,11 +10,11 @@ import pytest
 
 from checkDerivative import checkDerivative
 from newtonCG import newtonCG
-from nnutils import vec
 from singleLayer import singleLayer
 from singleLayerAdvObjFun import singleLayerAdvObjFun
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX
 from softMax import softMax
+from support.vecmat import vec
 
 n, nf, m, nc = 40, 6, 5, 3
 

@@ -12,7 +12,7 @@ wrong derivative of the same function. Runtime: < 2 s.
 import numpy as np
 import pytest
 
-import taylorVerdict as checkDerivativeModule
+import support.taylorVerdict as checkDerivativeModule
 from checkDerivative import adjointTest, checkDerivative
 from crossEntropy import crossEntropy
 

@@ -27,12 +27,19 @@ from scipy.sparse.linalg import LinearOperator
 
 from crosscheck.courseLayout import toCourse
 from crosscheck.courseParity import AMPLIFICATION, onePastEach, roundedDifferently
+from experiments.peaksExperiment import (
+    COURSE,
+    classError,
+    coursePeaksData,
+    peaksObjective,
+    startWeights,
+    trainSGD,
+)
 from genTikhonov import genTikhonov
-from pcg import pcg
-from peaksExperiment import COURSE, classError, coursePeaksData, peaksObjective, startWeights, trainSGD
 from singleLayerNNObjFun import COURSE_SHIFT
 from singleLayerNNVarProObjFun import singleLayerNNVarProObjFun
 from steepestDescent import steepestDescent
+from support.pcg import pcg
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EPS = np.finfo(float).eps

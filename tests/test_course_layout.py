@@ -14,8 +14,8 @@ from crosscheck.courseLayout import (
     xPermutation,
     xToCourse,
 )
-from nnutils import vec
 from singleLayerNNObjFun import splitX
+from support.vecmat import vec
 
 SIZES = [(3, 4, 2, False), (3, 4, 2, True), (1, 1, 1, False), (5, 2, 7, True)]   # nf, m, nc, bias
 

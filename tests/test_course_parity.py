@@ -82,14 +82,15 @@ def test_ours_agrees_with_the_course_file(session, check):
 
 
 def test_the_readme_table_has_a_line_for_every_row(session):
-    text = (ROOT / "README.md").read_text()
+    text = (ROOT / "crosscheck" / "README.md").read_text()
     start, end = (text.index(m) for m in courseParity.MARKERS)
     section = text[start:end]
     rows = [r for check in courseParity.CHECKS for r in rowsOf(session, check)]
     rows += courseParity.noCounterpartRows()
     absent = [f"{r.ours}: {r.compared}" for r in rows
               if f"| {r.ours} | " not in section or f" | {r.compared.replace('|', '/')} | " not in section]
-    assert not absent, ("README.md is out of date, run `python crosscheck/courseParity.py --readme`; "
+    assert not absent, ("crosscheck/README.md is out of date, run "
+                        "`python crosscheck/courseParity.py --readme`; "
                         f"rows without a line: {absent[:5]}")
 
 
@@ -152,7 +153,7 @@ def test_the_script_reports_a_bad_folder_in_one_line_without_a_traceback(tmp_pat
 
 def test_the_tests_skip_unset_and_fail_with_REQUIRE_OCTAVE(tmp_path):
     args = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", __file__,
-            "-k", "agrees_with_the_course_file and rosenbrock"]
+            "-k", "agrees_with_the_course_file and Rosenbrock"]
     env = {k: v for k, v in os.environ.items() if k not in (ENV, "REQUIRE_OCTAVE")}
     skipped = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert skipped.returncode == 0 and "1 skipped" in skipped.stdout, skipped.stdout[-2000:]
@@ -172,13 +173,13 @@ def test_a_missing_course_file_marks_its_rows_and_the_rest_still_runs(session, t
             (tmp_path / rel).symlink_to(f)
     partial = CourseSession(tmp_path)
     try:
-        rows, _ = courseParity.runAll(partial, names=["softMax", "singleLayerNNObjFun", "rosenbrock"])
+        rows, _ = courseParity.runAll(partial, names=["softMax", "singleLayerNNObjFun", "Rosenbrock"])
     finally:
         partial.exit()
     byCheck = {r.ours: r for r in rows}
     for name in ("softMax", "singleLayerNNObjFun"):
         assert byCheck[name].status == "missing" and "classification/softMax.m" in byCheck[name].course
-    assert all(r.status == "ok" for r in rows if r.ours == "rosenbrock")
+    assert all(r.status == "ok" for r in rows if r.ours == "Rosenbrock")
 
 
 # ------------------------------------------------------------------ the shims

@@ -14,10 +14,10 @@ import pytest
 
 from checkDerivative import adjointTest, checkDerivative
 from crossEntropy import crossEntropy
-from nnutils import vec
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX
 from softMax import softMax
+from support.vecmat import vec
 
 
 def allFinite(*arrays):

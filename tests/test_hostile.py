@@ -30,14 +30,14 @@ from checkDerivative import adjointTest, checkDerivative
 from crossEntropy import crossEntropy
 from genTikhonov import genTikhonov
 from newtonCG import STATUS, newtonCG
-from rosenbrock import rosenbrock
+from Rosenbrock import Rosenbrock
 from setupPeaks import setupPeaks
 from sgd import STATUS_SGD, sgd
-from sineActivation import sineActivation
+from sinActivation import sinActivation
 from singleLayer import singleLayer
 from singleLayerAdvObjFun import singleLayerAdvObjFun
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX
-from smoothReluActivation import smoothReluActivation
+from smoothRelU import smoothRelU
 from softMax import softMax
 from steepestDescent import steepestDescent
 from tanhActivation import tanhActivation
@@ -873,7 +873,7 @@ def ncCheck(
         assert xAll.shape == (len(his["obj"]), x0.size)
 
 
-# rosenbrock(x)
+# Rosenbrock(x)
 def rbCheck(out, a, expect=None):
     x = refVec(a["x"], 2)
     assert a["x"] is not None and np.ndim(a["x"]) == 1
@@ -1066,9 +1066,9 @@ register(
     },
 )
 register(
-    "rosenbrock",
+    "Rosenbrock",
     lambda rng, dtype: dict(x=rng.standard_normal(2).astype(dtype)),
-    lambda a: rosenbrock(a["x"]),
+    lambda a: Rosenbrock(a["x"]),
     rbCheck,
     {"x": array},
 )
@@ -1096,16 +1096,16 @@ def activationCheck(formula):
 
 
 register(
-    "sineActivation",
+    "sinActivation",
     tanhValid,
-    lambda a: sineActivation(a["Y"]),
+    lambda a: sinActivation(a["Y"]),
     activationCheck(lambda Y, eta: (np.sin(Y), np.cos(Y))),
     {"Y": array},
 )
 register(
-    "smoothReluActivation",
+    "smoothRelU",
     lambda rng, dtype: {**tanhValid(rng, dtype), "eta": 0.1},
-    lambda a: smoothReluActivation(a["Y"], eta=a["eta"]),
+    lambda a: smoothRelU(a["Y"], eta=a["eta"]),
     activationCheck(smoothReluRef),
     {"Y": array, "eta": scalar},
 )

@@ -19,8 +19,8 @@ import pytest
 
 from loadMNISTImages import loadMNISTImages
 from loadMNISTLabels import loadMNISTLabels
-from nnutils import mat
 from setupMNIST import EMBEDDED, setupMNIST
+from support.vecmat import mat
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 

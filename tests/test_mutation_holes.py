@@ -9,10 +9,10 @@ import pytest
 import newtonCG as newtonCGModule
 from checkDerivative import checkDerivative
 from newtonCG import newtonCG
-from nnchecks import allFinite
-from pcg import pcg
 from singleLayer import singleLayer
 from steepestDescent import steepestDescent
+from support.checks import allFinite
+from support.pcg import pcg
 
 QUIET = {"verbose": 0}
 

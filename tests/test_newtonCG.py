@@ -6,35 +6,35 @@ import numpy as np
 import pytest
 
 from newtonCG import newtonCG
-from pcg import pcg
-from rosenbrock import rosenbrock
+from Rosenbrock import Rosenbrock
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun
+from support.pcg import pcg
 
 QUIET = {"verbose": False}
 
 
 def test_converges_on_rosenbrock_from_4_2():
-    x, his, xAll = newtonCG(rosenbrock, [4.0, 2.0], {"maxIter": 100, "gradTol": 1e-8, **QUIET})
+    x, his, xAll = newtonCG(Rosenbrock, [4.0, 2.0], {"maxIter": 100, "gradTol": 1e-8, **QUIET})
     assert his["status"] == 1 and "gradient tolerance" in his["message"]
     np.testing.assert_allclose(x, [1.0, 1.0], atol=1e-8)
     assert np.all(np.diff(his["obj"]) < 0)            # the line search only accepts decrease
 
 
 def test_history_shapes_follow_the_iterations():
-    x, his, xAll = newtonCG(rosenbrock, [4.0, 2.0], QUIET)    # course default: 10 iterations
+    x, his, xAll = newtonCG(Rosenbrock, [4.0, 2.0], QUIET)    # course default: 10 iterations
     assert his["status"] == 0
     for key in ("obj", "normGrad", "mu", "lsIter", "cgIter", "cgRelRes"):
         assert his[key].shape == (11,), key
     assert xAll.shape == (11, 2)
     np.testing.assert_array_equal(xAll[0], [4.0, 2.0])
     np.testing.assert_array_equal(xAll[-1], x)
-    assert his["obj"][-1] == rosenbrock(x)[0]
+    assert his["obj"][-1] == Rosenbrock(x)[0]
     assert np.all(his["lsIter"][1:] >= 1) and np.all(his["cgIter"][1:] >= 0)
 
 
 def test_step_grows_by_1_5_after_a_first_trial_accept_and_halves_on_failure():
-    x, his, xAll = newtonCG(rosenbrock, [4.0, 2.0], {"maxIter": 30, **QUIET})
+    x, his, xAll = newtonCG(Rosenbrock, [4.0, 2.0], {"maxIter": 30, **QUIET})
     mu, ls = his["mu"][1:], his["lsIter"][1:]
     muNext = 1.0
     for k in range(len(mu)):
@@ -137,7 +137,7 @@ def test_line_search_failure_is_reported_and_returns_last_iterate():
 
 def test_callback_can_stop_and_keyboard_interrupt_returns_the_last_iterate():
     seen = []
-    x, his, _ = newtonCG(rosenbrock, [4.0, 2.0], {"callback": lambda x: seen.append(x) or len(seen) == 3,
+    x, his, _ = newtonCG(Rosenbrock, [4.0, 2.0], {"callback": lambda x: seen.append(x) or len(seen) == 3,
                                                   **QUIET})
     assert his["status"] == 3 and len(seen) == 3 and len(his["obj"]) == 4
 
@@ -147,21 +147,21 @@ def test_callback_can_stop_and_keyboard_interrupt_returns_the_last_iterate():
         calls.append(1)
         if len(calls) == 6:
             raise KeyboardInterrupt
-        return rosenbrock(x)
+        return Rosenbrock(x)
 
     x, his, xAll = newtonCG(interrupted, [4.0, 2.0], {"maxIter": 50, **QUIET})
     assert his["status"] == 4 and "interrupted" in his["message"]
     np.testing.assert_array_equal(x, xAll[-1])
-    assert his["obj"][-1] == rosenbrock(x)[0]
+    assert his["obj"][-1] == Rosenbrock(x)[0]
 
 
 def test_sufficient_decrease_constant_is_honoured():
-    x, his, _ = newtonCG(rosenbrock, [4.0, 2.0], {"maxIter": 20, "c1": 1e-4, **QUIET})
+    x, his, _ = newtonCG(Rosenbrock, [4.0, 2.0], {"maxIter": 20, "c1": 1e-4, **QUIET})
     assert np.all(np.diff(his["obj"]) < 0)
 
 
 def test_prints_one_line_per_iteration_by_default(capsys):
-    x, his, _ = newtonCG(rosenbrock, [4.0, 2.0], {"maxIter": 2})
+    x, his, _ = newtonCG(Rosenbrock, [4.0, 2.0], {"maxIter": 2})
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["iter", "obj", "norm(grad)", "mu", "LS", "CG", "CG", "relres"]
     assert [line.split()[0] for line in out[1:4]] == ["0", "1", "2"]
@@ -170,7 +170,7 @@ def test_prints_one_line_per_iteration_by_default(capsys):
 
 
 def test_verbose_2_prints_the_courses_table_with_every_trial(capsys):
-    x, his, _ = newtonCG(rosenbrock, [4.0, 2.0], {"maxIter": 2, "verbose": 2})
+    x, his, _ = newtonCG(Rosenbrock, [4.0, 2.0], {"maxIter": 2, "verbose": 2})
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == ["=== newtonCG (maxIter: 2) ===", "iter\t obj func\tnorm(grad)"]
     assert out[2] == f"  1.0\t{his['obj'][0]:3.2e}\t{his['normGrad'][0]:3.2e}"   # '%3d.0\t%3.2e\t%3.2e'
@@ -182,13 +182,13 @@ def test_verbose_2_prints_the_courses_table_with_every_trial(capsys):
 
 def test_bad_parameters_are_rejected():
     with pytest.raises(ValueError, match="unknown entries.*maxiter"):
-        newtonCG(rosenbrock, [4.0, 2.0], {"maxiter": 3})
+        newtonCG(Rosenbrock, [4.0, 2.0], {"maxiter": 3})
     with pytest.raises(TypeError, match="maxIterCG"):
-        newtonCG(rosenbrock, [4.0, 2.0], {"maxIterCG": 2.5})
+        newtonCG(Rosenbrock, [4.0, 2.0], {"maxIterCG": 2.5})
     with pytest.raises(TypeError, match="callback"):
-        newtonCG(rosenbrock, [4.0, 2.0], {"callback": 3})
+        newtonCG(Rosenbrock, [4.0, 2.0], {"callback": 3})
     with pytest.raises(ValueError, match="gradient with shape"):
         newtonCG(lambda x: (0.0, np.zeros(3), np.eye(2)), [4.0, 2.0], QUIET)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        newtonCG(rosenbrock, np.array([4, 2]), QUIET)       # integers are fine
+        newtonCG(Rosenbrock, np.array([4, 2]), QUIET)       # integers are fine

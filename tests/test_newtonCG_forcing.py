@@ -6,9 +6,9 @@ from scipy.sparse.linalg import cg
 
 import newtonCG as newtonCGModule
 from newtonCG import forcingTerm, newtonCG
-from pcg import pcg
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun
+from support.pcg import pcg
 
 
 def illConditioned(n=60, seed=0, smallest=1e-6):

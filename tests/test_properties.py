@@ -24,12 +24,12 @@ from reliability import recordNote, recordProperty
 from checkDerivative import adjointTest, checkDerivative
 from crossEntropy import crossEntropy
 from genTikhonov import genTikhonov
-from nnutils import vec
-from sineActivation import sineActivation
+from sinActivation import sinActivation
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun
-from smoothReluActivation import smoothReluActivation
+from smoothRelU import smoothRelU
 from softMax import softMax
+from support.vecmat import vec
 from tanhActivation import tanhActivation
 
 BUDGET = settings(max_examples=100, deadline=None, derandomize=True, database=None)
@@ -162,11 +162,11 @@ def test_layer_jacobians_pass_the_taylor_test(n, nf, m, dtype, seed):
 
 @BUDGET
 @given(n=dims, nf=dims, dtype=dtypes, seed=seeds,
-       act=st.sampled_from([tanhActivation, sineActivation, smoothReluActivation]))
+       act=st.sampled_from([tanhActivation, sinActivation, smoothRelU]))
 def test_activation_derivatives_pass_the_taylor_test(n, nf, dtype, seed, act):
     recordProperty("activations: Taylor test of dA")
     Y = np.random.default_rng(seed).standard_normal((n, nf))
-    if act is smoothReluActivation and dtype == np.float32:
+    if act is smoothRelU and dtype == np.float32:
         # C^1 only: within d of a joint (+-eta = +-0.1) the h^2 regime starts at h ~ d; float32's
         # noise floor then leaves fewer than 3 steps to measure the order. Keep d >= 0.05.
         nearJoint = np.abs(np.abs(Y) - 0.1) < 0.05

@@ -9,8 +9,8 @@ import scipy.sparse as sp
 
 from checkDerivative import adjointTest, checkDerivative
 from genTikhonov import genTikhonov
-from nnutils import mat, vec
 from singleLayerNNObjFun import singleLayerNNObjFun
+from support.vecmat import mat, vec
 
 rng0 = np.random.default_rng(11)
 nx = 12

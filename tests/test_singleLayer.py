@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from checkDerivative import adjointTest, checkDerivative
-from nnutils import vec
 from singleLayer import singleLayer
+from support.vecmat import vec
 
 n, nf, m = 30, 7, 5
 

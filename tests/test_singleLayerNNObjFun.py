@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from checkDerivative import adjointTest, checkDerivative
-from nnutils import vec
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX
 from softMax import softMax
+from support.vecmat import vec
 
 n, nf, m, nc = 50, 6, 5, 3
 

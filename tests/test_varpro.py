@@ -12,11 +12,11 @@ import pytest
 from checkDerivative import adjointTest, checkDerivative
 from classObjFun import classObjFun, solveClassObjFun
 from genTikhonov import genTikhonov
-from nnutils import vec
 from setupPeaks import setupPeaks
 from singleLayer import singleLayer
 from singleLayerNNObjFun import COURSE_SHIFT, singleLayerNNObjFun
 from singleLayerNNVarProObjFun import singleLayerNNVarProObjFun
+from support.vecmat import vec
 
 M = 8
 TIGHT = {"maxIter": 60, "tolCG": 1e-12, "maxIterCG": 200, "gradTol": 1e-13}

@@ -6,11 +6,11 @@
 
 import numpy as np
 
-from nnchecks import checkActivation, checkedBy
+from support.activations import activation
 
 
-@checkedBy(checkActivation)
-def sineActivation(Y, doDerivative=True):
+@activation("sine", "sineActivation")   # also act="sine" in singleLayer
+def sinActivation(Y, doDerivative=True):
     """``[A,dA] = sinActivation(Y)``: sine and its derivative, elementwise.
 
     Parameters
@@ -35,6 +35,6 @@ def sineActivation(Y, doDerivative=True):
 
 
 if __name__ == "__main__":
-    A, dA = sineActivation(np.array([0.0, np.pi / 6, np.pi / 2]))
+    A, dA = sinActivation(np.array([0.0, np.pi / 6, np.pi / 2]))
     print("sin([0, pi/6, pi/2]) =", A, " (expected [0, 0.5, 1])")
     print("cos([0, pi/6, pi/2]) =", dA)

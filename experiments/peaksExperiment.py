@@ -26,20 +26,20 @@ VarPro      tanh        variable projection over [K(:); b] (W by Newton-CG insid
 """
 
 import argparse
-import sys
 
 import numpy as np
 
 from classObjFun import solveClassObjFun
 from genTikhonov import genTikhonov
 from newtonCG import newtonCG
-from nnutils import mat, saveFigure, vec
 from setupPeaks import peaks, peaksClasses, setupPeaks
 from sgd import sgd
 from singleLayer import singleLayer
 from singleLayerNNObjFun import COURSE_SHIFT, singleLayerNNObjFun, splitX
 from singleLayerNNVarProObjFun import singleLayerNNVarProObjFun
 from steepestDescent import steepestDescent
+from support.scripts import parseArguments, saveFigure
+from support.vecmat import mat, vec
 
 COURSE = {   # the settings of the course's scripts
     "NewtonCG": dict(act="sine", lam=1e-4, maxIterSD=500, maxStep=1.0, maxIter=50, tolCG=1e-6, maxIterCG=200),
@@ -83,8 +83,7 @@ def parseArgs(experiment, description):
                             help="course: the course's Hessian (block-diagonal, 1e-5 shift); full: ours "
                                  "(the Gauss-Newton Hessian over all unknowns, no shift)")
     parser.add_argument("--quiet", action="store_true", help="print no iteration table")
-    inKernel = "ipykernel" in sys.modules          # Jupyter/VS Code cells: sys.argv holds the kernel's flags
-    return parser.parse_args([] if inKernel else None)
+    return parseArguments(parser)                  # Jupyter/VS Code cells: the defaults
 
 
 def verbosity(args):

@@ -1,45 +1,35 @@
 """Input checks of ``classObjFun`` and ``singleLayerNNVarProObjFun`` (variable projection).
 
-Kept beside ``nnchecks.py`` and built from its pieces, in the same pattern: each
+Kept beside ``checks.py`` and built from its pieces, in the same pattern: each
 ``checkXxx`` takes the function's arguments, validates them once and returns
-``(dict of checked arguments, finish)``; the function's body (``.core``) then
-trusts its input.
+``(dict of checked arguments, finish)``; the function's body then trusts its
+input. The inner newtonCG's defaults come in from the lecture file (``newton=``).
 """
 
 import numpy as np
 
-from newtonCG import CHOICES as NEWTON_CHOICES
-from newtonCG import DEFAULTS as NEWTON_DEFAULTS
-from nnchecks import (
+from support.checks import (
     COURSE_LAYOUT,
     allFinite,
     asBool,
     asFloatArray,
     asPositiveInt,
     asScalar,
-    checkCallable,
+    checkAct,
     checkClasses,
     checkedMatVec,
-    checkedRegularizer,
     checkFinite,
+    checkRegularizerArgument,
     checkSoftMax,
     commonDtype,
     describe,
     xLength,
 )
-from nnutils import mat, vec
-from optimTools import checkParam
+from support.optimRun import checkParam
+from support.vecmat import mat, vec
 
 # the inner solve of the course's ESingleLayer_PeaksVarPro.m (paramCl), silent, without the iterates
 PARAM_CL = {"maxIter": 20, "tolCG": 1e-5, "maxIterCG": 30, "verbose": 0, "storeIterates": False}
-
-
-def checkRegularizerArgument(reg, name):
-    """``reg`` (None or a callable ``v -> (Rc, dR, d2R)``) as a callable whose outputs are checked."""
-    if reg is None:
-        return None
-    checkCallable(reg, name)
-    return lambda v: checkedRegularizer(reg, v, name)
 
 
 def checkShift(hessianShift, dtype):
@@ -50,12 +40,13 @@ def checkShift(hessianShift, dtype):
     return shift
 
 
-def checkParamCl(paramCl):
-    """paramCl: the inner newtonCG's param dict, on top of PARAM_CL (the course's VarPro script's)."""
+def checkParamCl(paramCl, newton):
+    """paramCl: the inner newtonCG's param dict, on top of PARAM_CL (the course's VarPro script's);
+    ``newton``: newtonCG's ``(DEFAULTS, CHOICES)``."""
     if paramCl is not None and not isinstance(paramCl, dict):
         raise TypeError(f"paramCl must be a dict of newtonCG parameters, got {describe(paramCl)}")
     try:
-        return checkParam({**PARAM_CL, **(paramCl or {})}, NEWTON_DEFAULTS, NEWTON_CHOICES)
+        return checkParam({**PARAM_CL, **(paramCl or {})}, *newton)
     except (TypeError, ValueError) as err:
         raise type(err)(f"paramCl (the inner newtonCG's param): {err}") from None
 
@@ -91,7 +82,7 @@ def checkClassObjFun(W, Z, C, regW=None, bias=True, hessianShift=0.0):
                 hessianShift=arguments["hessianShift"]), finish
 
 
-def checkSolveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0, W0=None):
+def checkSolveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0, W0=None, *, newton):
     """Arguments of ``solveClassObjFun``; W0 (default zeros) shaped like W, or its vec."""
     Z = asFloatArray(Z, "Z", ndim=2)
     C = asFloatArray(C, "C", ndim=2)
@@ -105,13 +96,13 @@ def checkSolveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift
                          f"(m = Z.shape[1], nc = C.shape[1]) or its vec, got shape {W0.shape}")
     W0 = mat(W0, shapeW).astype(commonDtype(Z, C, W0), copy=True)
     arguments, _ = checkSoftMax(W0, Z, C, bias, hessianShift)
-    return dict(Z=arguments["Z"], C=arguments["C"], paramCl=checkParamCl(paramCl),
+    return dict(Z=arguments["Z"], C=arguments["C"], paramCl=checkParamCl(paramCl, newton),
                 regW=checkRegularizerArgument(regW, "regW"), bias=bias,
                 hessianShift=arguments["hessianShift"], W0=arguments["W"]), lambda out: out
 
 
 def checkVarPro(x, Y, C, m, paramCl=None, act="tanh", regKb=None, regW=None, hessianShift=0.0,
-                courseValue=False, bias=True):
+                courseValue=False, bias=True, *, newton):
     """Arguments of ``singleLayerNNVarProObjFun``; Ec and dE must come out finite, H comes back checked."""
     Y = asFloatArray(Y, "Y", ndim=2)
     C = asFloatArray(C, "C", ndim=2)
@@ -131,8 +122,7 @@ def checkVarPro(x, Y, C, m, paramCl=None, act="tanh", regKb=None, regW=None, hes
                     "[K(:); b] only, W is solved for")
         raise ValueError(f"x must be a vector [K(:); b] of length nf*m + 1 = {nf}*{m} + 1 = {nf * m + 1} "
                          f"(nf = Y.shape[1], m = {m}), got shape {x.shape}{hint}")
-    if not (callable(act) or isinstance(act, str)):
-        raise TypeError(f"act must be a callable or the name of an activation, got {describe(act)}")
+    act = checkAct(act)
     dtype = commonDtype(x, Y, C)
     x, Y, C = vec(x).astype(dtype, copy=False), Y.astype(dtype, copy=False), C.astype(dtype, copy=False)
 
@@ -143,18 +133,7 @@ def checkVarPro(x, Y, C, m, paramCl=None, act="tanh", regKb=None, regW=None, hes
             checkFinite(dE, "its gradient", "x or Y")
         return Ec, dE, checkedMatVec(H, (x.size,), dtype, "H", "x or Y")
 
-    return dict(x=x, Y=Y, C=C, m=m, paramCl=checkParamCl(paramCl), act=act,
+    return dict(x=x, Y=Y, C=C, m=m, paramCl=checkParamCl(paramCl, newton), act=act,
                 regKb=checkRegularizerArgument(regKb, "regKb"), regW=checkRegularizerArgument(regW, "regW"),
                 hessianShift=checkShift(hessianShift, dtype), courseValue=courseValue, bias=bias), finish
 
-
-if __name__ == "__main__":
-    Y, C = np.ones((10, 2)), np.eye(5)[np.arange(10) % 5]
-    try:                                            # x = [K(:); b; W(:)] of the full objective, m = 3
-        checkVarPro(np.zeros(2 * 3 + 1 + 4 * 5), Y, C, 3)
-    except ValueError as err:
-        print("VarPro with the full objective's x:", err)
-    try:
-        checkVarPro(np.zeros(7), Y, C, 3, paramCl={"maxiter": 5})
-    except ValueError as err:
-        print("misspelt paramCl entry:", err)

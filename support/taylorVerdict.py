@@ -21,7 +21,7 @@ right and deliberately wrong derivatives:
 
 import numpy as np
 
-from nnchecks import asFloatArray, callUser
+from support.checks import asFloatArray, callUser
 
 ORDER_MIN = 1.8    # the observed order of E1 that counts as "2"
 NOISE = 100        # E1 below NOISE * eps * (|f(x)| + |f(x + h v)|) is rounding noise ...
@@ -50,6 +50,31 @@ def evaluateAt(fun, x0):
         raise TypeError(f"fun(x) must return a tuple (f, dF) or (f, dF, d2F), got {type(out).__name__}")
     f0 = asFloatArray(out[0], "f = fun(x0)[0]")
     return f0, out[1], out[2] if len(out) > 2 and f0.size == 1 else None
+
+
+def valueAlong(fun, f0):
+    """``x -> fun(x)[0]``, checked to have the shape of f(x0) = ``f0``: the f of the Taylor table."""
+    def f(x):
+        where = "fun(x0 + h v)"
+        return shapedLike(callUser(lambda x: fun(x)[0], where, x), f0, f"{where}[0]")
+    return f
+
+
+def checkedPair(J, Jt, v, u):
+    """``J`` and ``Jt`` whose results are checked: J(v) shaped like u, Jt(u) shaped like v (or their vecs)."""
+    def Jchecked(v):
+        Jv = asFloatArray(callUser(J, "J(v)", v), "J(v)")
+        if Jv.size != u.size:
+            raise ValueError(f"J(v) has {Jv.size} entries and u {u.size}: they must agree")
+        return shapedLike(Jv, u, "J(v)", "u")
+
+    def Jtchecked(u):
+        Jtu = asFloatArray(callUser(Jt, "Jt(u)", u), "Jt(u)")
+        if Jtu.size != v.size:
+            raise ValueError(f"Jt(u) has {Jtu.size} entries and v {v.size}: they must agree")
+        return shapedLike(Jtu, v, "Jt(u)", "v")
+
+    return Jchecked, Jtchecked
 
 
 def applyDerivative(dF, f0, v, name="dF"):

@@ -7,11 +7,11 @@
 
 import numpy as np
 
-from nnchecks import checkedBy, checkRosenbrock
+from support.checks import checkedBy, checkRosenbrock
 
 
 @checkedBy(checkRosenbrock)
-def rosenbrock(x):
+def Rosenbrock(x):
     """``[f,df,d2f] = Rosenbrock(x)``: value, gradient and (exact) Hessian matrix at a 2-vector x.
 
     The course's ``Rosenbrock.m`` also evaluates f on several points at once (x 2 x k).
@@ -25,5 +25,5 @@ def rosenbrock(x):
 
 if __name__ == "__main__":
     for x in ([1.0, 1.0], [4.0, 2.0]):
-        f, g, H = rosenbrock(x)
+        f, g, H = Rosenbrock(x)
         print(f"x = {x}: f = {f:g}, grad = {g}, eig(H) = {np.linalg.eigvalsh(H)}")

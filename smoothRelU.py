@@ -21,11 +21,11 @@ a = 1/(4 eta), b = 1/2, c = eta/4: the same polynomial.
 
 import numpy as np
 
-from nnchecks import checkActivation, checkedBy
+from support.activations import activation
 
 
-@checkedBy(checkActivation)
-def smoothReluActivation(Y, doDerivative=True, eta=0.1):
+@activation("smoothRelu", "smoothReluActivation")   # also act="smoothRelu" in singleLayer
+def smoothRelU(Y, doDerivative=True, eta=0.1):
     """``[A,dA] = smoothRelU(Y)``: the smooth ReLU and its derivative, elementwise.
 
     Parameters
@@ -48,7 +48,7 @@ def smoothReluActivation(Y, doDerivative=True, eta=0.1):
     -----
     Same values as the course's ``smoothRelU.m`` (there ``dA = sign(A)``
     outside the parabola, which is our 0/1). Pass another ``eta`` to
-    ``singleLayer`` with ``functools.partial(smoothReluActivation, eta=0.5)``.
+    ``singleLayer`` with ``functools.partial(smoothRelU, eta=0.5)``.
     """
     quad = np.abs(Y) <= eta                                   # the parabola's interval |y| <= eta
     t = 1 + np.where(quad, Y, 0) / eta                        # (y + eta) / eta (no overflow for a huge eta)
@@ -59,7 +59,7 @@ def smoothReluActivation(Y, doDerivative=True, eta=0.1):
 
 if __name__ == "__main__":
     y = np.array([-0.2, -0.1, 0.0, 0.05, 0.1, 0.3])
-    A, dA = smoothReluActivation(y)
+    A, dA = smoothRelU(y)
     print("y                   =", y)
     print("smoothRelu(y)       =", A, "  (0 | (y+0.1)^2/0.4 | y)")
     print("smoothRelu'(y)      =", dA, "  (0 | (y+0.1)/0.2 | 1)")

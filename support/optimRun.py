@@ -1,8 +1,9 @@
-"""What newtonCG, steepestDescent and sgd share besides their mathematics.
+"""What newtonCG, steepestDescent and sgd share besides their mathematics: parameters, history, printing.
 
 - ``checkParam``: the param dict filled with defaults, unknown or ill-typed entries rejected;
 - ``evaluate``: ``fun(x)`` called and its outputs checked (scalar f, gradient like x, H);
-- ``lineSearch``: the course's backtracking (halve mu until f decreases);
+- ``acceptable`` / ``printTrial``: what the line search (inline in each optimiser, as in the
+  course's files) accepts and prints;
 - ``startRun`` / ``record`` / ``finishRun``: the history (one row per iterate), the
   iterates, the printed table (one line per iteration, or the course's with
   every trial), the callback and the status.
@@ -14,7 +15,7 @@ import warnings
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, aslinearoperator
 
-from nnchecks import asFloatArray, callUser, checkCallable
+from support.checks import asFloatArray, callUser, checkCallable
 
 LABELS = {"obj": "obj", "normGrad": "norm(grad)", "mu": "mu", "lsIter": "LS", "cgIter": "CG",
           "cgRelRes": "CG relres", "normStep": "norm(step)", "lr": "lr"}     # the printed table's header
@@ -119,25 +120,16 @@ def evaluateStart(fun, x, needH=True):
     return f, g, H
 
 
-# ------------------------------------------------------------------ the line search
-def lineSearch(fun, x, f, g, s, mu, p, k, needH=True, P=None):
-    """The course's line search: try ``x + mu s``, halve mu until f decreases.
+# ------------------------------------------------------------------ the line search's bookkeeping
+def acceptable(fTry, gTry):
+    """A trial the line search may accept: finite value and gradient (NaN/inf: halve the step)."""
+    return bool(np.isfinite(fTry) and np.isfinite(gTry).all())
 
-    Accepts the first trial with a finite ``f(x + mu s) < f + c1 mu g's`` and a
-    finite gradient; ``P`` projects each trial (steepest descent with a box).
-    With ``p["verbose"] == 2`` every trial prints the course's ``k.ls  obj
-    (norm(grad))`` line. Returns ``xTry, fTry, gTry, HTry, mu, ls``, or None
-    after ``p["maxLS"]`` trials.
-    """
-    for ls in range(1, p["maxLS"] + 1):
-        xTry = x + mu * s if P is None else P(x + mu * s)
-        fTry, gTry, HTry = evaluate(fun, xTry, "x + mu s", needH)
-        if p["verbose"] == 2:
-            print(f"{k:3d}.{ls}\t{fTry:3.2e}" + (f"\t{np.linalg.norm(gTry):3.2e}" if needH else ""))
-        if np.isfinite(fTry) and np.isfinite(gTry).all() and fTry < f + p["c1"] * mu * np.vdot(g, s):
-            return xTry, fTry, gTry, HTry, mu, ls
-        mu /= 2
-    return None
+
+def printTrial(run, k, ls, fTry, gTry=None):
+    """The course's line for trial ``ls`` of iteration k (verbose=2): ``k.ls  obj (norm(grad))``."""
+    if run["p"]["verbose"] == 2:
+        print(f"{k:3d}.{ls}\t{fTry:3.2e}" + ("" if gTry is None else f"\t{np.linalg.norm(gTry):3.2e}"))
 
 
 # ------------------------------------------------------------------ history, table, status
@@ -212,14 +204,3 @@ def finishRun(run, x, statuses=STATUS, steps="iterations"):
     his["message"] += note
     return x, his, None if run["xAll"] is None else np.array(run["xAll"])
 
-
-if __name__ == "__main__":
-    # the course's line search on f(x) = (x - 1)^2 from x = 0 along s = 4: mu = 1 overshoots to
-    # f(4) = 9 > f(0) = 1, mu = 1/2 lands on f(2) = 1 (not < 1), mu = 1/4 on f(1) = 0: accepted
-    def f(x):
-        return float((x[0] - 1) ** 2), 2 * (x - 1), None
-
-    p = checkParam({"verbose": 2}, {"maxLS": 20, "c1": 0.0, "verbose": True})
-    x, fx, gx, _, mu, ls = lineSearch(f, np.zeros(1), 1.0, np.array([-2.0]), np.array([4.0]), 1.0, p, 1,
-                                      needH=False)
-    print(f"accepted x = {x} after {ls} trials, mu = {mu} (expected x = 1 after 3 trials, mu = 0.25)")

@@ -1,4 +1,4 @@
-"""Input checks of the lecture's functions, kept out of the mathematics' way.
+"""Input checks of every lecture file (singleLayer, crossEntropy, softMax, singleLayerNNObjFun, ...).
 
 Every public function of the project checks its arguments once, here, and then
 runs its mathematics on arrays it can trust. A wrong shape, a transposed matrix,
@@ -10,43 +10,74 @@ numpy traceback.
 The lecture files use it through one decorator::
 
     @checkedBy(checkSingleLayer)          # checks K, b, Y; then runs the body below
-    def singleLayer(K, b, Y, act="tanh", doDerivative=True):
+    def singleLayer(K, b, Y, act=tanhActivation, doDerivative=True):
         ...                               # the slide's formulas, nothing else
 
-``singleLayer.core`` is the body without the checks, for callers that have
-checked already (``singleLayerNNObjFun`` calls ``singleLayer.core``).
+The check runs once, where a call enters the lecture's code: when a lecture
+function calls another (``singleLayerNNObjFun`` calls ``singleLayer``), or a
+closure it returned runs, the inner call trusts its already checked arguments.
+A function the user passed in (an activation, a regulariser, an objective) runs
+``outside()``: what it calls is checked again.
 """
 
+import contextlib
+import contextvars
 import functools
 import numbers
 
 import numpy as np
 
-from nnutils import mat, vec
+from support.vecmat import mat, vec
 
 COURSE_LAYOUT = ("this looks like the course's column layout (examples in columns: Y nf x n, K m x nf, "
                  "W nc x m, C nc x n); the lecture's, used here, has examples in rows")
 
 
 # ------------------------------------------------------------------ the decorator
+INSIDE = contextvars.ContextVar("insideLectureCode", default=False)   # True while checked code runs
+
+
 def checkedBy(check):
     """Decorate a lecture function so that ``check`` validates its arguments first.
 
     ``check`` takes the function's arguments (same signature) and returns
     ``(arguments, finish)``: the checked arguments as a dict for the function,
     and ``finish(result)``, which checks (or wraps) what the function returns.
-    The undecorated function stays reachable as ``.core``.
+    Called from inside checked lecture code, the function runs unchecked.
     """
-    def decorate(core):
-        @functools.wraps(core)
+    def decorate(body):
+        @functools.wraps(body)
         def public(*args, **kwargs):
+            if INSIDE.get():                       # a lecture function calling another: checked on entry
+                return body(*args, **kwargs)
             arguments, finish = check(*args, **kwargs)
-            return finish(core(**arguments))
+            with inside():
+                out = body(**arguments)
+            return finish(out)
 
-        public.core = core
         return public
 
     return decorate
+
+
+@contextlib.contextmanager
+def inside():
+    """Run lecture code whose arguments were checked: the lecture functions it calls trust them."""
+    token = INSIDE.set(True)
+    try:
+        yield
+    finally:
+        INSIDE.reset(token)
+
+
+@contextlib.contextmanager
+def outside():
+    """Run a function the user passed in: the lecture functions it calls check their arguments."""
+    token = INSIDE.set(False)
+    try:
+        yield
+    finally:
+        INSIDE.reset(token)
 
 
 def unchanged(result):
@@ -176,7 +207,9 @@ def checkedMatVec(f, shape, dtype, name, data, arg=None):
             V = vec(V).astype(dtype, copy=False)
         else:
             V = asScalar(V, arg, dtype) if shape == () else asShaped(V, shape, arg, dtype)
-        return checkFinite(f(V), f"{name}({arg})", f"{arg} or {data}")
+        with inside():
+            out = f(V)
+        return checkFinite(out, f"{name}({arg})", f"{arg} or {data}")
 
     matvec.__name__ = matvec.__qualname__ = name
     return matvec
@@ -275,8 +308,7 @@ def checkSingleLayer(K, b, Y, act="tanh", doDerivative=True):
     checkLayerShapes(K, Y)
     dtype = commonDtype(K, Y)
     K, Y, b = K.astype(dtype, copy=False), Y.astype(dtype, copy=False), asScalar(b, "b", dtype)
-    if not (callable(act) or isinstance(act, str)):
-        raise TypeError(f"act must be a callable or the name of an activation, got {describe(act)}")
+    act = checkAct(act)
     (n, nf), m = Y.shape, K.shape[1]
     shapes = {"JKt": (n, m), "Jbt": (n, m), "JYt": (n, m), "JK": (nf, m), "Jb": (), "JY": (n, nf)}
 
@@ -406,14 +438,10 @@ def checkObjective(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hessian=
     checkXLength(x, nf, m, nc, bias, f" (nf = Y.shape[1], nc = C.shape[1], m = {m})")
     if hessian not in ("full", "course"):
         raise ValueError(f"hessian must be 'full' or 'course', got {describe(hessian)}")
-    if not (callable(act) or isinstance(act, str)):
-        raise TypeError(f"act must be a callable or the name of an activation, got {describe(act)}")
+    act = checkAct(act)
     dtype = commonDtype(x, Y, C)
     x, Y, C = vec(x).astype(dtype, copy=False), Y.astype(dtype, copy=False), C.astype(dtype, copy=False)
-    checkedReg = None
-    if reg is not None:
-        checkCallable(reg, "reg")
-        checkedReg = lambda x: checkedRegularizer(reg, x)   # noqa: E731
+    checkedReg = checkRegularizerArgument(reg, "reg")
 
     def finish(out):
         Ec, dE, H = out
@@ -464,14 +492,14 @@ def checkGenTikhonov(x, lam=1.0, L=None):
 
 
 def checkRosenbrock(x):
-    """Argument of ``rosenbrock``: a 2-vector; the result must be finite (|x| beyond ~1e77 overflows)."""
+    """Argument of ``Rosenbrock``: a 2-vector; the result must be finite (|x| beyond ~1e77 overflows)."""
     x = asFloatArray(x, "x", ndim=1)
     if x.shape != (2,):
         raise ValueError(f"x must have shape (2,), got shape {x.shape}")
 
     def finish(out):
         f, g, H = out
-        checkFinite(np.concatenate([[f], g, H.ravel()]), f"rosenbrock at x = {x}", "x")
+        checkFinite(np.concatenate([[f], g, H.ravel()]), f"Rosenbrock at x = {x}", "x")
         return out
 
     return dict(x=x), finish
@@ -491,15 +519,11 @@ def checkAdversarial(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=True, 
     if d.size != Y.size or d.ndim > 2 or (d.ndim == 2 and d.shape != Y.shape and d.shape != (Y.size, 1)):
         raise ValueError(f"d must have the shape of Y {Y.shape} or be its vec of length {Y.size}, "
                          f"got shape {d.shape}")
-    if not (callable(act) or isinstance(act, str)):
-        raise TypeError(f"act must be a callable or the name of an activation, got {describe(act)}")
+    act = checkAct(act)
     dtype = commonDtype(d, Y, K, W, C)
     Y, K, W, C = (A.astype(dtype, copy=False) for A in (Y, K, W, C))
     shape = d.shape
-    checkedReg = None
-    if reg is not None:
-        checkCallable(reg, "reg")
-        checkedReg = lambda x: checkedRegularizer(reg, x)   # noqa: E731
+    checkedReg = checkRegularizerArgument(reg, "reg")
 
     def finish(out):
         Ec, dE, H = out
@@ -575,10 +599,26 @@ def asRng(rng, name="rng"):
     return np.random.default_rng(rng)
 
 
+def checkAct(act):
+    """``act`` of singleLayer and the objectives: the activation function to call (support/activations.py)."""
+    from support.activations import resolveActivation  # it builds on this module
+
+    return resolveActivation(act)
+
+
+def checkRegularizerArgument(reg, name):
+    """``reg`` (None or a callable ``v -> (Rc, dR, d2R)``) as a callable whose outputs are checked."""
+    if reg is None:
+        return None
+    checkCallable(reg, name)
+    return lambda v: checkedRegularizer(reg, v, name)
+
+
 def checkedRegularizer(reg, x, name="reg"):
     """``Rc, dR, d2R = reg(x)`` (e.g. ``genTikhonov``), checked; dR and d2R(v) come back as vecs."""
     checkCallable(reg, name)
-    out = reg(x)
+    with outside():
+        out = reg(x)
     if not isinstance(out, tuple) or len(out) != 3:
         raise TypeError(f"{name}(x) must return a tuple (Rc, dR, d2R) like genTikhonov, got {describe(out)}")
     Rc, dR, d2R = out
@@ -589,7 +629,9 @@ def checkedRegularizer(reg, x, name="reg"):
     checkCallable(d2R, f"d2R = {name}(x)[2]")
 
     def d2Rvec(v):
-        Hv = asFloatArray(d2R(v), f"d2R(v) of {name}")
+        with outside():
+            Hv = d2R(v)
+        Hv = asFloatArray(Hv, f"d2R(v) of {name}")
         if Hv.size != x.size:
             raise ValueError(f"d2R(v) of {name} must have the {x.size} entries of x, got shape {Hv.shape}")
         return vec(Hv).astype(x.dtype, copy=False)
