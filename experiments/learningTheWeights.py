@@ -44,7 +44,14 @@ def mnistProblem(seed=0, nTrain=2000, nVal=833, folder=None):
 
 # ------------------------------------------------------------------ the three classifiers
 def fitLinear(problem, param=PARAM):
-    """The linear classifier on the raw features, from W = 0: (train accuracy, validation accuracy) in %."""
+    """The linear classifier on the raw features, from W = 0: (train accuracy, validation accuracy, W) in %.
+
+    The course's ``EClass_Peaks.m`` (softmax on the raw Peaks points, lambda = 1e-3).
+    That script's split surprises: ``idx = randperm(numTrain)`` permutes only the
+    first 80% of the points, so its validation set is empty (and, as setupPeaks
+    sorts by class, it never trains on class 5); it reports the error on 2000
+    separate test points. Here the split is a permutation of all points.
+    """
     p = problem
     W, _ = trainW(p["Y"], p["C"], np.zeros((p["Y"].shape[1] + 1, p["C"].shape[1])), p["lam"], param)
     return 100 - errorW(W, p["Y"], p["C"]), 100 - errorW(W, p["Yv"], p["Cv"]), W
