@@ -28,7 +28,7 @@ Newton-CG from 20 random starts at three scales, on Peaks and on the inverse cri
 of slide "Test Problem" (where the global minimum Emin is known), as a table and
 ``figures/learningTheWeightsInit.png``.
 
-    python exLearningTheWeights.py [--size quick|default|full] [--parts widths init] [--seeds 0 1 2]
+    python exLearningTheWeights.py [--size quick|default|full] [--parts widths init] [--seed 0] [--nSeeds 3]
         [--starts 20] [--scales 0.1 1 3]
 
 The course has no script for this; its EELM scripts run one width. For MNIST,
@@ -90,8 +90,10 @@ def parseArgs():
                         help="data sets of the width study")
     parser.add_argument("--size", choices=tuple(SIZES), default="default",
                         help="quick: seconds; default: a few minutes; full: the measured tables (20-30 min)")
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2],
-                        help="seeds of the random K, b (MNIST: the first one or two of them)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the data and the random starts; the random K, b take seed, seed+1, ...")
+    parser.add_argument("--nSeeds", type=int, default=3,
+                        help="how many random K, b per width (MNIST: at most 1, full: 2)")
     parser.add_argument("--starts", type=int, default=20, help="random starts per scale (init study)")
     parser.add_argument("--scales", nargs="+", type=float, default=[0.1, 1.0, 3.0],
                         help="initial scales s, x0 = s randn (init study)")
@@ -106,21 +108,22 @@ if __name__ == "__main__":
     args = parseArgs()
     smallProblemThreads()             # small matrices: one BLAS thread, kind to shared cores
     size = SIZES[args.size]
-    mnistSeeds = args.seeds[:size["mnistSeeds"]]
+    seeds = list(range(args.seed, args.seed + args.nSeeds))
+    mnistSeeds = seeds[:size["mnistSeeds"]]
     results, t0 = {}, time.perf_counter()
 
 # %% 1. Accuracy against width on Peaks: linear, random features, learned layer
 if __name__ == "__main__" and "widths" in args.parts and "Peaks" in args.data:
-    peaks = peaksProblem(0, size["peaksNp"])
+    peaks = peaksProblem(args.seed, size["peaksNp"])
     print(f"Peaks: {peaks['Y'].shape[0]} training and {peaks['Yv'].shape[0]} validation points, tanh, "
-          f"lambda = {peaks['lam']:g}, seeds {args.seeds}", flush=True)
-    results["Peaks"] = accuracyVsWidth(peaks, size["peaksWidths"], size["peaksLearned"], args.seeds)
+          f"lambda = {peaks['lam']:g}, seeds {seeds}", flush=True)
+    results["Peaks"] = accuracyVsWidth(peaks, size["peaksWidths"], size["peaksLearned"], seeds)
     print(formatTable(results["Peaks"], "Peaks"))
     print(formatWidths(results["Peaks"], "Peaks", (80, 90, 95)))
 
 # %% 2. The same on MNIST (the digits kept here)
 if __name__ == "__main__" and "widths" in args.parts and "MNIST" in args.data:
-    mnist = mnistProblem(0, size["mnistTrain"], None if size["mnistTrain"] else 833)
+    mnist = mnistProblem(args.seed, size["mnistTrain"], None if size["mnistTrain"] else 833)
     print(f"MNIST: {mnist['Y'].shape[0]} training and {mnist['Yv'].shape[0]} validation digits, tanh, "
           f"K / sqrt(nf), lambda = {mnist['lam']:g}, seeds {mnistSeeds}", flush=True)
     mnistParam = {**PARAM, "maxIter": size["mnistIter"]}     # fewer iterations: 784 x m weights, slow
@@ -147,10 +150,10 @@ if __name__ == "__main__" and "Peaks" in results:
     panels = [(f"linear (no layer): validation {valLin:.1f}%",
                lambda P: (P @ WLin[:-1] + WLin[-1]).argmax(1))]
     for m in (small, large):
-        train, val, (K, b, W) = fitRandom(peaks, m, args.seeds[0])
+        train, val, (K, b, W) = fitRandom(peaks, m, seeds[0])
         panels.append((f"random K, b, m = {m}: validation {val:.1f}%",
                        lambda P, K=K, b=b, W=W: (features(P, K, b, "tanh") @ W[:-1] + W[-1]).argmax(1)))
-    train, val, (x, _) = fitLearned(peaks, learnedM, args.seeds[0])
+    train, val, (x, _) = fitLearned(peaks, learnedM, seeds[0])
     K, b, W = splitX(x, 2, learnedM, 5, bias=True)
     panels.append((f"learned K, b, m = {learnedM}: validation {val:.1f}%",
                    lambda P: (features(P, K, b, "tanh") @ W[:-1] + W[-1]).argmax(1)))
@@ -164,14 +167,15 @@ if __name__ == "__main__" and "Peaks" in results:
 
 # %% 5. Initialization (slide: "non-convex problem ~ local minima, careful initialization")
 if __name__ == "__main__" and "init" in args.parts:
-    crime = inverseCrime(0, **size["crime"])
+    crime = inverseCrime(args.seed, **size["crime"])
     initParam = {**PARAM, "maxIter": args.initIter or size["initIter"], "gradTol": args.gradTol}
     (npInit, mInit), sizes = size["initPeaks"], ", ".join(f"{k} = {v}" for k, v in size["crime"].items())
     print(f"\ninitialization: Newton-CG ({initParam['maxIter']} iterations) from {args.starts} random starts "
           f"x0 = s randn, s in {args.scales}", flush=True)
-    init = {"inverse crime": initializationStudy(crime, crime["m"], args.scales, args.starts, initParam)}
-    peaksInit = peaksProblem(0, npInit)
-    init["Peaks"] = initializationStudy(peaksInit, mInit, args.scales, args.starts, initParam)
+    init = {"inverse crime": initializationStudy(crime, crime["m"], args.scales, args.starts, initParam,
+                                                 seed=args.seed)}
+    peaksInit = peaksProblem(args.seed, npInit)
+    init["Peaks"] = initializationStudy(peaksInit, mInit, args.scales, args.starts, initParam, seed=args.seed)
     print(formatInitialization(init["inverse crime"], f"inverse crime ({sizes})", True, 1e-2))
     print(formatInitialization(init["Peaks"], f"Peaks (m = {mInit}, {peaksInit['Y'].shape[0]} points)",
                                False, 1e-2))

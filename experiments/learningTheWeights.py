@@ -217,12 +217,13 @@ def inverseCrime(seed=0, n=500, nf=50, nc=10, m=40):
     return dict(name="inverse crime", Y=Y, C=Cobs, m=m, Emin=Emin)
 
 
-def initializationStudy(problem, m, scales=(0.1, 1.0, 3.0), starts=20, param=PARAM, verbose=True):
+def initializationStudy(problem, m, scales=(0.1, 1.0, 3.0), starts=20, param=PARAM, verbose=True, seed=0):
     """Newton-CG from ``starts`` random x0 = s randn per scale s: final objective (and validation accuracy).
 
     ``problem`` is a Peaks/MNIST problem (``peaksProblem``: with the classifier bias
     and its regulariser) or ``inverseCrime()`` (no bias, no regulariser: E - Emin
-    is reported). Returns rows ``dict(scale, start, obj, gap, normGrad, val, seconds)``
+    is reported). Start k draws its x0 from seed 1000 (seed + 1) + k, at every scale.
+    Returns rows ``dict(scale, start, obj, gap, normGrad, val, seconds)``
     (normGrad: the final gradient norm, small at a stationary point).
     """
     p, rows = problem, []
@@ -233,7 +234,7 @@ def initializationStudy(problem, m, scales=(0.1, 1.0, 3.0), starts=20, param=PAR
     for s in scales:
         for k in range(starts):
             t = time.perf_counter()
-            x0 = s * np.random.default_rng(1000 + k).standard_normal(length)
+            x0 = s * np.random.default_rng(1000 * (seed + 1) + k).standard_normal(length)
             x, his, _ = quietNewtonCG(fun, x0, param)
             obj = his["obj"][-1]
             rows.append(dict(scale=s, start=k, obj=obj, gap=obj - p["Emin"] if crime else np.nan,

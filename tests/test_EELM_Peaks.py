@@ -41,15 +41,15 @@ def test_faithful_trains_on_all_points_and_prints_the_course_s_titles():
 
 def test_random_features_with_a_larger_width_fit_the_training_points_better():
     rng = np.random.default_rng(0)
-    Y, C, iTrain, _, _, _ = peaksData(rng, 600, ns=64, npTest=5)
+    Y, C, iTrain, _, _, _ = peaksData(rng, 300, ns=64, npTest=5)
     errors = []
-    for m in (3, 30, 300):
+    for m in (3, 20, 100):
         K, b, W0 = randomWeights(np.random.default_rng(1), 2, m, 5)
         Z = features(Y[iTrain], K, b, activation("sin"))
         W, _ = trainW(Z, C[iTrain], np.zeros_like(W0), 1e-3, {"maxIter": 30, "tolCG": 1e-3, "maxIterCG": 100})
         errors.append(errorW(W, Z, C[iTrain]))
     assert errors[0] > errors[1] > errors[2], errors
-    assert errors[0] > 30 and errors[2] < 10, errors
+    assert errors[0] > 30 and errors[2] < 5, errors                         # measured: 35, 13, 1.3
 
 
 def test_errorW_is_the_course_s_percentage_of_misclassified_points():
