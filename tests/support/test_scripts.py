@@ -18,8 +18,7 @@ SMALL = {   # the course's examples (ESingleLayer_*.py) and MNIST run for minute
                               "--m", "30"],
     "EELM_Peaks.py": ["--np", "300", "--npTest", "100", "--m", "20", "--maxIter", "3"],
     "EELM_MNIST.py": ["--nTrain", "200", "--nVal", "50", "--m", "30", "--maxIter", "2"],
-    "exLearningTheWeights.py": ["--size", "quick", "--nSeeds", "1", "--starts", "2", "--scales", "1",
-                                "--data", "Peaks"],
+    "exLearningTheWeights.py": ["--size", "quick", "--nSeeds", "1", "--parts", "widths", "--data", "Peaks"],
 }
 
 
