@@ -66,7 +66,7 @@ def classObjFun(W, Z, C, regW=None, bias=True, hessianShift=0.0):
 
 
 @checkedBy(partial(checkSolveClassObjFun, newton=(DEFAULTS, CHOICES)))   # paramCl: newtonCG's
-def solveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0):
+def solveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0, W0=None):
     """``W = newtoncg(@(W) classObjFun(W,Z,C,paramRegW), zeros(nc*(m+1),1), paramCl)``: the best W for Z.
 
     Parameters
@@ -76,11 +76,14 @@ def solveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0)
     paramCl : dict, optional
         ``newtonCG``'s param for the solve, on top of the course's VarPro script's
         ``maxIter=20, tolCG=1e-5, maxIterCG=30`` (silent: ``verbose=0``).
+    W0 : array_like, (m+1) x nc (m x nc with ``bias=False``), optional
+        Where Newton-CG starts; default W = 0 (the course's VarPro). The
+        course's extreme-learning scripts (``EELM_*.m``) start from a random W0.
 
     Returns
     -------
     W : ndarray, (m+1) x nc (m x nc with ``bias=False``)
-        newtonCG's last iterate, started from W = 0 (as the course).
+        newtonCG's last iterate, started from W0 (default W = 0, as the course's VarPro).
     his : dict
         newtonCG's history (its ``status`` 2, "line search failed", usually
         means that W is optimal to rounding: no step decreases J any more).
@@ -90,6 +93,7 @@ def solveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0)
     by design (Octave prints "warning: Line search break" each time).
     """
     shapeW = (Z.shape[1] + bias, C.shape[1])
+    W0 = np.zeros(shapeW, Z.dtype) if W0 is None else W0
 
     def J(w):  # J on w = vec(W), as newtonCG takes it
         Jc, dJ, H = classObjFun(mat(w, shapeW), Z, C, regW, bias, hessianShift)
@@ -97,7 +101,7 @@ def solveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        w, his, _ = newtonCG(J, np.zeros(shapeW[0] * shapeW[1], Z.dtype), paramCl)   # from W = 0
+        w, his, _ = newtonCG(J, vec(W0), paramCl)                     # from W0 (default W = 0)
     return mat(w, shapeW), his
 
 

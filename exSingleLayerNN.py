@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from checkDerivative import adjointTest, checkDerivative
+from experiments.nonConvexity import drawSlice
 from newtonCG import newtonCG
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX, xLength
@@ -101,21 +102,32 @@ landscape = np.array([singleLayerNNObjFun(xtrue + s1 * dK + s2 * dW, Y, Cobs, m,
 print(f"\ncross entropy on a {t.size} x {t.size} grid around the true weights: "
       f"min {landscape.min():.4f} (Emin = {Emin:.4f}), max {landscape.max():.3f}")
 
-fig = plt.figure(figsize=(11, 4.3))
-ax = fig.add_subplot(1, 2, 1)
+tLine = np.linspace(-2, 2, 121)       # E along dK alone and along dW alone: where the picture shows it
+alongK = np.array([singleLayerNNObjFun(xtrue + s * dK, Y, Cobs, m, doDerivative=False)[0] for s in tLine])
+alongW = np.array([singleLayerNNObjFun(xtrue + s * dW, Y, Cobs, m, doDerivative=False)[0] for s in tLine])
+
+fig = plt.figure(figsize=(12, 9.5))
+ax = fig.add_subplot(2, 2, 1)
 cs = ax.contour(T1, T2, landscape, 30)
 fig.colorbar(cs, ax=ax, label="cross entropy E")
-ax.plot(0, 0, "k+", ms=10, label="true weights")
+ax.plot(0, 0, "k+", ms=12, mew=2, label="true weights (s = t = 0): the global minimum")
 ax.set_xlabel("step s along dK")
 ax.set_ylabel("step t along dW")
-ax.set_title("E(Ktrue + s dK, btrue, Wtrue + t dW)")
-ax.legend(loc="upper right", fontsize=8)
-ax = fig.add_subplot(1, 2, 2, projection="3d")
+ax.set_title("E(Ktrue + s dK, btrue, Wtrue + t dW)", fontsize=10)
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=8)   # below the axes, off the contours
+ax = fig.add_subplot(2, 2, 2, projection="3d")
 ax.plot_surface(T1, T2, landscape, cmap="viridis")
 ax.set_xlabel("s (along dK)")
 ax.set_ylabel("t (along dW)")
 ax.set_zlabel("E")
-ax.set_title("non-convex: the level sets are not convex")
+ax.set_title("the same as a surface", fontsize=10)
+heightK, concaveK = drawSlice(fig.add_subplot(2, 2, 3), tLine, alongK, "dK (t = 0)")
+heightW, concaveW = drawSlice(fig.add_subplot(2, 2, 4), tLine, alongW, "dW (s = 0)")
+print(f"along dK: E rises up to {max(heightK, 0):.3g} above a chord, E'' < 0 at {concaveK} of {tLine.size} "
+      f"points (not convex); along dW: {max(heightW, 0):.3g} and {concaveW} (convex)")
+fig.suptitle("Non-convexity (slide): look at the bottom left: along dK the graph rises above its chord and "
+             "bends down where shaded", fontsize=11)
+fig.tight_layout()
 print("saved", saveFigure(fig, "nonConvexity"))
 
 # %% 4. Reconstruct it by Gauss-Newton-CG from a random start: the course's CG settings ...

@@ -83,16 +83,23 @@ def checkClassObjFun(W, Z, C, regW=None, bias=True, hessianShift=0.0):
                 hessianShift=arguments["hessianShift"]), finish
 
 
-def checkSolveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0, *, newton):
-    """Arguments of ``solveClassObjFun``."""
+def checkSolveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0, W0=None, *, newton):
+    """Arguments of ``solveClassObjFun``; W0 (default zeros) shaped like W, or its vec."""
     Z = asFloatArray(Z, "Z", ndim=2)
     C = asClasses(C)
     bias = asBool(bias, "bias")
-    W0 = np.zeros((Z.shape[1] + bias, C.shape[1]), dtype=commonDtype(Z, C))
+    shapeW = (Z.shape[1] + bias, C.shape[1])
+    if W0 is None:
+        W0 = np.zeros(shapeW, dtype=commonDtype(Z, C))
+    W0 = asFloatArray(W0, "W0", ndim=(1, 2))
+    if W0.size != shapeW[0] * shapeW[1] or (W0.ndim == 2 and W0.shape != shapeW):
+        raise ValueError(f"W0 must be (m{' + 1' if bias else ''}) x nc = {shapeW[0]} x {shapeW[1]} "
+                         f"(m = Z.shape[1], nc = C.shape[1]) or its vec, got shape {W0.shape}")
+    W0 = mat(W0, shapeW).astype(commonDtype(Z, C, W0), copy=True)
     arguments, _ = checkSoftMax(W0, Z, C, bias, hessianShift)
     return dict(Z=arguments["Z"], C=arguments["C"], paramCl=checkParamCl(paramCl, newton),
                 regW=checkRegularizerArgument(regW, "regW"), bias=bias,
-                hessianShift=arguments["hessianShift"]), lambda out: out
+                hessianShift=arguments["hessianShift"], W0=arguments["W"]), lambda out: out
 
 
 def checkVarPro(x, Y, C, m, paramCl=None, act="tanh", regKb=None, regW=None, hessianShift=0.0,

@@ -24,6 +24,7 @@ SMALL = {   # the scripts' own size/iteration flags, to keep this test fast
     "exSingleLayerPeaks.py": ["--np", "400", "--maxIter", "3", "--maxIterSD", "10", "--epochs", "2"],
     "exSingleLayerMNIST.py": ["--nTrain", "500", "--maxIter", "3", "--maxIterSD", "5", "--epochs", "1",
                               "--m", "30"],
+    "exLearningTheWeights.py": ["--size", "quick", "--parts", "init", "--starts", "1", "--scales", "1"],
 }
 TIMES = re.compile(r"\b\d+(\.\d+)?\s?(s|sec|seconds|ms)\b")   # wall-clock times are not numbers to reproduce
 

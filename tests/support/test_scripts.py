@@ -16,6 +16,9 @@ SMALL = {   # the course's examples (ESingleLayer_*.py) and MNIST run for minute
     "ESingleLayer_PeaksVarPro.py": ["--np", "100", "--npVal", "100", "--maxIterSD", "2", "--maxIter", "2"],
     "exSingleLayerMNIST.py": ["--nTrain", "500", "--maxIter", "3", "--maxIterSD", "5", "--epochs", "1",
                               "--m", "30"],
+    "EELM_Peaks.py": ["--np", "300", "--npTest", "100", "--m", "20", "--maxIter", "3"],
+    "EELM_MNIST.py": ["--nTrain", "200", "--nVal", "50", "--m", "30", "--maxIter", "2"],
+    "exLearningTheWeights.py": ["--size", "quick", "--nSeeds", "1", "--parts", "widths", "--data", "Peaks"],
 }
 
 
