@@ -23,8 +23,8 @@ What the course's script does that may surprise (ours does the same unless noted
 - Its Newton-CG Hessian is the course's: block-diagonal (no coupling between
   (K, b) and W) with the 1e-5 shift of its softMax.m. That is the default here,
   to reproduce the course; ``--hessian full`` uses our full Gauss-Newton Hessian
-  (measured, seed 2: objective 0.070 instead of 0.080 after the same 50 iterations,
-  0.60% / 3.25% training / validation error instead of 1.10% / 2.75%).
+  (a lower objective after the same 50 iterations; the errors of both are in
+  experiments/README.md).
 - It passes ``maxStep`` to newtoncg, which has no such parameter (ignored), and
   ``nc`` in genTikhonov's struct, which genTikhonov never reads. genTikhonov with
   L = 1 penalises every unknown, b and the classifier bias row included.

@@ -43,8 +43,8 @@ What the course's script does that may surprise:
   the line searches fail: here and in the course's code in Octave
   (its warnings "LSB" and "Line search break"), the warm start and Newton-CG
   stop early, and the iterates of the two can only be compared by their errors.
-  ``--lamW 1e-4`` makes the inner problem well posed (no failures; measured
-  2.5% / 4.95% training / validation error instead of 0.1% / 3.4%).
+  ``--lamW 1e-4`` makes the inner problem well posed (no failures; larger
+  training and validation errors, experiments/README.md).
 - Once W is optimal to rounding, the inner newtoncg's line search fails and it
   stops with a warning ("Line search break", printed in Octave each time; not
   shown here). ``'out',-1`` silences its table (any value but 1 does).

@@ -92,9 +92,9 @@ def newtonCG(fun, x0, param=None):
         The iterates in rows, x0 first.
 
     Our best option on the lecture's inverse crime is
-    ``{"forcing": "adaptive", "maxIterCG": 20, "cgIterate": "last"}``: it
-    reaches E - Emin <= 3e-3 ahead of SciPy's L-BFGS-B on every seed measured
-    (bench/results.md); the defaults stay the course's.
+    ``{"forcing": "adaptive", "maxIterCG": 20, "cgIterate": "last"}`` (the
+    least work to each target of the options we tried; bench/README.md
+    compares it with SciPy's L-BFGS-B); the defaults stay the course's.
 
     The course's ``newtoncg.m`` records only obj and norm(grad), has no
     stopping test and stops silently (a warning) when the line search fails.

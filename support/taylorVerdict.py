@@ -52,6 +52,31 @@ def evaluateAt(fun, x0):
     return f0, out[1], out[2] if len(out) > 2 and f0.size == 1 else None
 
 
+def valueAlong(fun, f0):
+    """``x -> fun(x)[0]``, checked to have the shape of f(x0) = ``f0``: the f of the Taylor table."""
+    def f(x):
+        where = "fun(x0 + h v)"
+        return shapedLike(callUser(lambda x: fun(x)[0], where, x), f0, f"{where}[0]")
+    return f
+
+
+def checkedPair(J, Jt, v, u):
+    """``J`` and ``Jt`` whose results are checked: J(v) shaped like u, Jt(u) shaped like v (or their vecs)."""
+    def Jchecked(v):
+        Jv = asFloatArray(callUser(J, "J(v)", v), "J(v)")
+        if Jv.size != u.size:
+            raise ValueError(f"J(v) has {Jv.size} entries and u {u.size}: they must agree")
+        return shapedLike(Jv, u, "J(v)", "u")
+
+    def Jtchecked(u):
+        Jtu = asFloatArray(callUser(Jt, "Jt(u)", u), "Jt(u)")
+        if Jtu.size != v.size:
+            raise ValueError(f"Jt(u) has {Jtu.size} entries and v {v.size}: they must agree")
+        return shapedLike(Jtu, v, "Jt(u)", "v")
+
+    return Jchecked, Jtchecked
+
+
 def applyDerivative(dF, f0, v, name="dF"):
     """J v for a derivative given as a closure, a gradient (f scalar) or a Jacobian matrix."""
     if callable(dF):
