@@ -13,13 +13,17 @@ training and validation errors (percentage of misclassified points) and saves th
 predicted class regions to ``figures/ESingleLayer_PeaksNewtonCG.png``.
 
     python ESingleLayer_PeaksNewtonCG.py [--seed 2] [--np 1000] [--npVal 2000] [--m 40]
-        [--maxIterSD 500] [--maxIter 50] [--maxIterCG 200] [--hessian course|full] [--faithful] [--quiet]
+        [--maxIterSD 500] [--maxIter 50] [--maxIterCG 200] [--hessian course|full]
+        [--faithful] [--verbose] [--quiet]
 
 What the course's script does that may surprise (ours does the same unless noted):
 
 - It calls steepestDescent and newtoncg without ``out``, so both print the
   course's table with a line for every line-search trial (well over 1000 lines).
-  Ours prints one line per iteration; ``--faithful`` prints the course's table.
+  Ours prints one line per iteration, and for a phase of more than 20
+  iterations one line in ten (the 500 steepest-descent iterations: every
+  50th) and the last; ``--verbose`` prints every iteration, ``--faithful`` the
+  course's table.
 - Its Newton-CG Hessian is the course's: block-diagonal (no coupling between
   (K, b) and W) with the 1e-5 shift of its softMax.m. That is the default here,
   to reproduce the course; ``--hessian full`` uses our full Gauss-Newton Hessian
@@ -50,6 +54,7 @@ from experiments.peaksExperiment import (
     parseArgs,
     plotClassRegions,
     startWeights,
+    summarised,
     trainNewtonCG,
     verbosity,
 )
@@ -70,7 +75,7 @@ x0 = startWeights(rng, nf, m, nc)
 
 # %% 3. Train: steepest descent as a warm start, then Newton-CG (Hessian: --hessian)
 t = time.perf_counter()
-x, his = trainNewtonCG(Y, C, x0, m, s, args.hessian, verbosity(args))
+x, his = trainNewtonCG(Y, C, x0, m, s, args.hessian, verbosity(args), summarised(args))
 objSD, objN = his["steepestDescent"]["obj"], his["newtonCG"]["obj"]
 print(f"objective {objSD[0]:.4e} -> {objSD[-1]:.4e} (steepest descent, {len(objSD) - 1} iterations) -> "
       f"{objN[-1]:.4e} (Newton-CG, {len(objN) - 1} iterations, {args.hessian} Hessian) "

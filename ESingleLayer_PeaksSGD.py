@@ -12,7 +12,7 @@ It prints the training and validation errors and saves the predicted class regio
 ``figures/ESingleLayer_PeaksSGD.png``.
 
     python ESingleLayer_PeaksSGD.py [--seed 2] [--np 1000] [--npVal 2000] [--m 40]
-        [--epochs 50] [--batchSize 2] [--lr 0.1] [--faithful] [--quiet]
+        [--epochs 50] [--batchSize 2] [--lr 0.1] [--faithful] [--verbose] [--quiet]
 
 What the course's script does that may surprise:
 
@@ -49,6 +49,7 @@ from experiments.peaksExperiment import (
     parseArgs,
     plotClassRegions,
     startWeights,
+    summarised,
     trainSGD,
     verbosity,
 )
@@ -72,7 +73,7 @@ x0 = startWeights(rng, nf, m, nc)
 kind = "full gradient at every step (the course's)" if args.faithful else f"batches of {s['batchSize']}"
 print(f"SGD: {s['epochs']} epochs, learning rate {s['lr']:g}, {kind}")
 t = time.perf_counter()
-x, his = trainSGD(Y, C, x0, m, s, args.faithful, rng, verbosity(args))
+x, his = trainSGD(Y, C, x0, m, s, args.faithful, rng, verbosity(args), summarised(args))
 print(f"objective {his['sgd']['obj'][0]:.4e} -> {his['sgd']['obj'][-1]:.4e} ({his['sgd']['message']}) "
       f"in {time.perf_counter() - t:.1f} s")
 

@@ -16,7 +16,7 @@ regions go to ``figures/ESingleLayer_PeaksVarPro.png``.
 
     python ESingleLayer_PeaksVarPro.py [--seed 2] [--np 1000] [--npVal 2000] [--m 40]
         [--maxIterSD 10] [--maxIter 20] [--maxIterCG 10] [--lamW 1e-10] [--hessian course|full]
-        [--faithful] [--quiet]
+        [--faithful] [--verbose] [--quiet]
 
 What the course's script does that may surprise:
 
@@ -39,7 +39,7 @@ What the course's script does that may surprise:
   (measured at the start, seed 2: E = 0.044 after 20 steps, 0.017 after 100,
   |grad_W| 1.6e-4, |W| 330 and growing). The reduced objective is then "E after
   20 steps", its gradient formula (which assumes grad_W = 0) is off, and both
-  move by about 1% when x moves by one ulp (``tests/test_coursePeaks.py``). So
+  move by about 1% when x moves by one ulp (``tests/crosscheck/test_coursePeaks.py``). So
   the line searches fail: here and in the course's code in Octave
   (its warnings "LSB" and "Line search break"), the warm start and Newton-CG
   stop early, and the iterates of the two can only be compared by their errors.
@@ -65,6 +65,7 @@ from experiments.peaksExperiment import (
     parseArgs,
     plotClassRegions,
     startWeights,
+    summarised,
     trainVarPro,
     verbosity,
 )
@@ -86,7 +87,7 @@ x0 = startWeights(rng, nf, m, nc, withW=False)
 
 # %% 3. Train (K, b) by VarPro: steepest descent as a warm start, then Newton-CG; then W for the result
 t = time.perf_counter()
-x, his = trainVarPro(Y, C, x0, m, s, args.faithful, args.hessian, verbosity(args))
+x, his = trainVarPro(Y, C, x0, m, s, args.faithful, args.hessian, verbosity(args), summarised(args))
 objSD, objN = his["steepestDescent"]["obj"], his["newtonCG"]["obj"]
 print(f"reduced objective {objSD[0]:.4e} -> {objSD[-1]:.4e} (steepest descent, {len(objSD) - 1} "
       f"iterations) -> {objN[-1]:.4e} (Newton-CG, {len(objN) - 1} iterations) "
@@ -94,8 +95,7 @@ print(f"reduced objective {objSD[0]:.4e} -> {objSD[-1]:.4e} (steepest descent, {
 
 # %% 4. Training and validation error: the percentage of points given another class than theirs
 trainErr, valErr = classError(x, Y, C, m, s["act"]), classError(x, Yv, Cv, m, s["act"])
-print(f"train {trainErr:.2f}% val {valErr:.2f}%")       # the course's wording in this script, and
-print(f"training error {trainErr:.2f}% validation error {valErr:.2f}%")   # that of its other two
+print(f"training error {trainErr:.2f}% validation error {valErr:.2f}%")   # the figure's title: the course's
 
 # %% 5. The predicted class regions
 path = plotClassRegions(x, m, nc, s["act"], f"ESingleLayer_PeaksVarPro: train {trainErr:.2f}% "

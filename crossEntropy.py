@@ -11,13 +11,14 @@ P = exp(log softmax) and c_i = sum_j C_ij (1 for rows of probabilities):
 
 Three lines refine the standard form where one class is almost certain (E about 1e-18, as
 after training on separable data), each with its reason beside it; without them the
-Taylor test of the right gradient fails there (``tests/test_edge_cases.py``).
+Taylor test of the right gradient fails there (``tests/robustness/test_edge_cases.py``).
 ``softMax`` and ``singleLayerNNObjFun`` build on this function.
 """
 
 import numpy as np
 
 from support.checks import checkCrossEntropy, checkedBy
+from support.fastOps import byColumns, firstRowMax, rowSum
 
 
 @checkedBy(checkCrossEntropy)
@@ -47,28 +48,29 @@ def crossEntropy(S, C, doDerivative=True, probabilities=True):
     The course computes this inside ``softMax.m``.
     """
     n = S.shape[0]
+    S = byColumns(S)                                          # (speed: row reductions then run along n)
     S = S - S.max(axis=1, keepdims=True)                      # shift each row: exp(S) <= 1, E unchanged
-    isMax = S.argmax(axis=1)[:, None] == np.arange(S.shape[1])    # one most likely class per row
+    isMax = firstRowMax(S)                                    # one most likely class per row
     # log(sum_k exp(S_ik)) = log(1 + sum over the other classes): log1p keeps E accurate near certainty
     expS = np.exp(S)
-    logSumExp = np.log1p(np.sum(expS, axis=1, keepdims=True, where=~isMax))
+    logSumExp = np.log1p(rowSum(expS, where=~isMax, keepdims=True))
     logP = S - logSumExp                                      # log softmax
     E = -np.sum(C * logP) / n                                 # E = -(1/n) sum C .* log P
     if not doDerivative:
         return E, None, None
 
     P = expS / np.exp(logSumExp)                              # softmax: exp(S_ij) / sum_k exp(S_ik)
-    c = C.sum(axis=1, keepdims=True)                          # c = sum(C, 2): 1 for probabilities
+    c = rowSum(C, keepdims=True)                              # c = sum(C, 2): 1 for probabilities
     dES = (P * c - C) / n                                     # grad_S E
     # its rows sum to 0: the most likely class's entry from the others (1 - p_max would cancel near certainty)
-    dES[isMax] = -np.sum(dES, axis=1, where=~isMax)
+    dES[isMax] = -rowSum(dES, where=~isMax)
 
     def d2ES(V):  # Hess_S E [V] = (c/n) .* (P .* V - P .* sum(P .* V, 2))
         # Hess_S E maps constant rows to 0: shifting V by its entry at the most likely class
         # changes only the rounding, and avoids cancellation when one class is almost certain
-        V = V - np.sum(V, axis=1, keepdims=True, where=isMax)
+        V = V - rowSum(V, where=isMax, keepdims=True)
         PV = P * V
-        return c / n * (PV - P * PV.sum(axis=1, keepdims=True))
+        return c / n * (PV - P * rowSum(PV, keepdims=True))
 
     return E, dES, d2ES
 

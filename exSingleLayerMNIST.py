@@ -13,7 +13,7 @@
 #    images, the course's ``montageArray``), the confusion matrix, misclassified digits;
 # 5. one adversarial digit (the lecture's last slide): original, perturbation, perturbed.
 #
-# Run ``python exSingleLayerMNIST.py [--seed 0] [--nTrain 4000] [--m 100] [--maxIter 20]``;
+# Run ``python exSingleLayerMNIST.py [--seed 0] [--nTrain 4000] [--m 100] [--maxIter 20] [--verbose]``;
 # figures go to ``figures/``. The defaults take 15 s on an idle 2-core machine and reach about 90%
 # validation accuracy. Larger runs by flag, e.g. ``--folder ~/mnist --nTrain 50000``.
 
@@ -50,6 +50,8 @@ parser.add_argument("--lam", type=float, default=1e-3, help="regularisation 0.5 
 parser.add_argument("--maxIter", type=int, default=20, help="Gauss-Newton-CG iterations (default 20)")
 parser.add_argument("--maxIterSD", type=int, default=100, help="steepest descent iterations (default 100)")
 parser.add_argument("--epochs", type=int, default=10, help="SGD epochs (default 10)")
+parser.add_argument("--verbose", action="store_true",
+                    help="a line for every step (default: runs of more than 20 steps print one line in ten)")
 args = parseArguments(parser)      # a misspelt flag is an error (but under Jupyter)
 rng = np.random.default_rng(args.seed)
 
@@ -91,15 +93,18 @@ assert x0.size == xLength(nf, m, nc, bias=True)
 history = {}
 
 
-def recorder(name):
-    """A callback that records time, train and validation accuracy, and prints them."""
+def recorder(name, steps):
+    """A callback that records time, train and validation accuracy, and prints them: every step, or
+    for a run of more than 20 steps one in ten and the last (unless --verbose)."""
     rows, t0 = [], time.perf_counter()
     history[name] = rows
+    every = 1 if args.verbose or steps <= 20 else -(-steps // 10)
 
     def callback(x):
         rows.append((time.perf_counter() - t0, accuracy(x, Y, C), accuracy(x, Yv, Cv)))
-        print(f"  {name}: step {len(rows):3d}  {rows[-1][0]:6.1f} s  train {rows[-1][1]:6.1%}  "
-              f"validation {rows[-1][2]:6.1%}", flush=True)
+        if len(rows) % every == 0 or len(rows) == steps:
+            print(f"  {name}: step {len(rows):3d}  {rows[-1][0]:6.1f} s  train {rows[-1][1]:6.1%}  "
+                  f"validation {rows[-1][2]:6.1%}", flush=True)
     return callback
 
 
@@ -108,14 +113,15 @@ print(f"\nstart: train accuracy {start[1]:.1%}, validation {start[2]:.1%} (chanc
 print("\nGauss-Newton-CG (adaptive CG tolerance, last CG iterate):")
 xN, hisN, _ = newtonCG(fun, x0, {"maxIter": args.maxIter, "forcing": "adaptive", "maxIterCG": 50,
                                  "cgIterate": "last", "verbose": 0, "storeIterates": False,
-                                 "callback": recorder("Newton-CG")})
+                                 "callback": recorder("Newton-CG", args.maxIter)})
 print("\nsteepest descent:")
 xS, hisS, _ = steepestDescent(fun, x0, {"maxIter": args.maxIterSD, "verbose": 0, "storeIterates": False,
-                                        "callback": recorder("steepest descent")})
+                                        "callback": recorder("steepest descent", args.maxIterSD)})
 print("\nSGD (batches of 100, momentum 0.9):")
 xG, hisG, _ = sgd(lambda x, idx: singleLayerNNObjFun(x, Y[idx], C[idx], m, reg=reg, bias=True), x0,
                   {"n": n, "batchSize": 100, "lr": 0.1, "maxEpochs": args.epochs, "momentum": 0.9,
-                   "rng": args.seed, "verbose": 0, "storeIterates": False, "callback": recorder("SGD")})
+                   "rng": args.seed, "verbose": 0, "storeIterates": False,
+                   "callback": recorder("SGD", args.epochs)})
 
 print(f"\n{'method':>17} {'steps':>6} {'time':>8} {'train':>7} {'validation':>10}")
 for name, rows in history.items():

@@ -130,7 +130,9 @@ for ax, (name, (x, *_)) in zip(axes, runs.items()):
     ax.set_aspect("equal")
 colours = plt.get_cmap("viridis")(np.linspace(0, 1, nc))
 classHandles = [plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.7) for c in colours]
-fig.legend(classHandles, [f"class {k} (height bin {k + 1} of peaks)" for k in range(nc)], loc="upper center",
-           ncol=nc, bbox_to_anchor=(0.5, 0.02), title="shading: predicted class, dots: training points")
+fig.legend(classHandles, [f"class {k + 1}" for k in range(nc)], loc="upper center",
+           ncol=nc, bbox_to_anchor=(0.5, 0.02),
+           title="shading: predicted class, dots: training points (classes 1-5: the height bins of peaks, "
+                 "as the course numbers them)")
 print("saved", saveFigure(fig, "peaksClassRegions"))
 showFigures()

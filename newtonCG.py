@@ -16,10 +16,11 @@ is the Gauss-Newton-CG method of the lecture.
 
 import numpy as np
 
-from support.checks import asFloatArray, checkCallable
+from support.checks import asFloatArray
 from support.optimRun import (
     STATUS,
     acceptable,
+    checkObjectiveFunction,
     checkParam,
     evaluate,
     evaluateStart,
@@ -34,7 +35,7 @@ from support.optimRun import (
 from support.pcg import pcg
 
 DEFAULTS = dict(maxIter=10, tolCG=1e-2, maxIterCG=10, gradTol=0.0, c1=0.0, maxLS=20, verbose=True,
-                callback=None, storeIterates=True, forcing=None, cgIterate="pcg")
+                printEvery=1, callback=None, storeIterates=True, forcing=None, cgIterate="pcg")
 CHOICES = {"forcing": (None, "adaptive"), "cgIterate": ("pcg", "last")}
 COLUMNS = {"obj": "12.6e", "normGrad": "10.2e", "mu": "7.3g", "lsIter": "3d", "cgIter": "4d",
            "cgRelRes": "9.1e"}
@@ -67,6 +68,9 @@ def newtonCG(fun, x0, param=None):
             0 silent; 1 one line per iteration (obj, norm(grad), step mu,
             line-search trials, CG iterations and relative residual); 2 the
             course's table, ``k.0  obj  norm(grad)`` and a ``k.ls`` line per trial.
+        printEvery : int, default 1
+            With verbose 1, print every printEvery-th iteration and the last (a
+            summary of a long run); 1 prints every one.
         callback : callable, optional
             ``callback(x)`` after every iteration; returning True stops.
         storeIterates : bool, default True
@@ -99,7 +103,7 @@ def newtonCG(fun, x0, param=None):
     The course's ``newtoncg.m`` records only obj and norm(grad), has no
     stopping test and stops silently (a warning) when the line search fails.
     """
-    checkCallable(fun, "fun")
+    checkObjectiveFunction(fun, "newtonCG")
     x, p = asFloatArray(x0, "x0", ndim=1).copy(), checkParam(param, DEFAULTS, CHOICES)
     f, g, H = evaluateStart(fun, x)
     run = startRun("newtonCG", p, COLUMNS, x, (f, np.linalg.norm(g), np.nan, 0, 0, np.nan))

@@ -103,7 +103,7 @@ def _plotPeaks(X1, X2, classes, Y, C):
     ax.set_aspect("equal")
     colours = plt.get_cmap("viridis")(numpy.linspace(0, 1, nc))
     ax.legend([plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.7) for c in colours],
-              [f"class {k}: height bin {k + 1}" for k in range(nc)], loc="upper center",
+              [f"class {k + 1}" for k in range(nc)], loc="upper center",
               bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
     return fig
 

@@ -15,11 +15,11 @@ import numbers
 
 import numpy as np
 
-from support.checks import asFloatArray, asRng, checkCallable
-from support.optimRun import STATUS, checkParam, evaluate, finishRun, record, startRun
+from support.checks import asFloatArray, asRng
+from support.optimRun import STATUS, checkObjectiveFunction, checkParam, evaluate, finishRun, record, startRun
 
 DEFAULTS = dict(lr=0.1, maxEpochs=10, n=None, batchSize=1, momentum=0.0, rng=None, checkIndices=True,
-                verbose=True, callback=None, storeIterates=True)
+                verbose=True, printEvery=1, callback=None, storeIterates=True)
 COLUMNS = {"obj": "12.6e", "normStep": "10.2e", "lr": "9.3g"}
 STATUS_SGD = {**STATUS, 0: "all epochs done",
               5: "diverged: the objective or its gradient became NaN/inf (learning rate too large?); "
@@ -92,6 +92,9 @@ def sgd(fun, x0, param):
             Seed of the shuffles.
         verbose : 0, 1 or 2, default 1
             0 silent; 1 ``epoch  obj  norm(step)`` after every epoch; 2 the course's line.
+        printEvery : int, default 1
+            With verbose 1, print every printEvery-th epoch and the last (a
+            summary of a long run); 1 prints every one.
         callback : callable, optional
             ``callback(x)`` after every epoch; returning True stops.
         storeIterates : bool, default True
@@ -112,7 +115,7 @@ def sgd(fun, x0, param):
     objective after each epoch on the first min(n, 5000) examples only (ours:
     all n), and has no stopping rule, callback or divergence check.
     """
-    checkCallable(fun, "fun")
+    checkObjectiveFunction(fun, "sgd", ("x", "idx"))
     x, p = asFloatArray(x0, "x0", ndim=1).copy(), checkSgdParam(param)
     n, batchSize, rng = p["n"], p["batchSize"], p["rng"]
     f = firstEvaluation(fun, x, n, p["checkIndices"])

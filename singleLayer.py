@@ -19,12 +19,14 @@ import numpy as np
 from sinActivation import sinActivation
 from smoothRelU import smoothRelU
 from support.checks import checkedBy, checkSingleLayer
+from support.fastOps import blasThreadsBySize
 from support.vecmat import mat
 from tanhActivation import tanhActivation
 
 COURSE_ACTIVATIONS = (tanhActivation, sinActivation, smoothRelU)   # act may also name one: "sine"
 
 
+@blasThreadsBySize   # small layers: one BLAS thread
 @checkedBy(checkSingleLayer)
 def singleLayer(K, b, Y, act=tanhActivation, doDerivative=True):
     """``[Z,JKt,Jbt,JYt,JK,Jb,JY] = singleLayer(K,b,Y)``: Z = sigma(Y K + b) and its Jacobian mat-vecs.
@@ -54,9 +56,20 @@ def singleLayer(K, b, Y, act=tanhActivation, doDerivative=True):
     JK, Jb, JY : callables
         ``v -> J v`` for v nf x m, a scalar, n x nf (or their vecs); each returns n x m.
 
-    The course's ``singleLayer.m`` (examples in columns: K m x nf, Y nf x n)
-    returns the same closures; theirs return vectors, ours arrays shaped like
-    the result (``vec`` of ours is theirs).
+    The course's ``singleLayer.m`` has examples in columns: called as
+    ``singleLayer(K', b, Y')`` it returns Z' and closures that take the
+    transpose of our argument (or its vec) and return the transpose of our result:
+
+        course JKt(U') = (our JKt(U))'     m x nf
+        course Jbt(U') =  our Jbt(U)       a scalar
+        course JYt(U') = (our JYt(U))'     nf x n
+        course JK(V')  = (our JK(V))'      m x n    (V nf x m)
+        course Jb(v)   = (our Jb(v))'      m x n    (v a scalar)
+        course JY(V')  = (our JY(V))'      m x n    (V n x nf)
+
+    ``vec`` of ours is not theirs: the course's ``JKt(U(:))`` reads U(:) as
+    an m x n matrix, which is not U'. crosscheck/README.md ("Cross-check one
+    closure by hand") has the lines to paste into Octave and Python.
     """
     (n, nf), m = Y.shape, K.shape[1]
     Z, dA = act(Y @ K + b, doDerivative)                       # Z = sigma(Y K + b), dA = sigma'(Y K + b)

@@ -23,11 +23,13 @@ import numpy as np
 from crossEntropy import crossEntropy
 from singleLayer import singleLayer
 from support.checks import checkedBy, checkObjective, checkSplitX, xLength  # noqa: F401 (xLength for users)
+from support.fastOps import blasThreadsBySize
 from support.vecmat import mat, vec
 
 COURSE_SHIFT = 1e-5   # the shift the course's softMax.m adds to its Hessian mat-vecs
 
 
+@blasThreadsBySize   # small problems: one BLAS thread
 @checkedBy(checkObjective)
 def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hessian="full", bias=False,
                         probabilities=True):
@@ -73,6 +75,9 @@ def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hes
     The course's file takes examples in columns (Y nf x n, C nc x n, its own
     K m x nf and W nc x (m+1) in x) and returns the block-diagonal H
     (``hessian="course"`` here); with CG given room the full H converges faster.
+    An x in the course's layout has our length and runs without an error (any
+    vector of that length is an x): map it first, ``xFromCourse`` in
+    crosscheck/courseLayout.py (its K and W blocks transposed).
     """
     (n, nf), nc = Y.shape, C.shape[1]
     K, b, W = splitX(x, nf, m, nc, bias)                 # x = [K(:); b; W(:)]

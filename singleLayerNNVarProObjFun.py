@@ -37,7 +37,7 @@ order 2 only while c h^2 dominates, down to h ~ eps / c, and order 1 below,
 however right the formula. A tight inner solve (g_W at rounding) gives order 2
 down to the rounding of Phi; a loose one raises the level. On 100 Peaks
 points (m = 8), eps/|g_W| measured 3 to 6 for 2, 4 and 6 inner iterations
-(``tests/test_varpro.py``). The course's default inner solve (20 iterations,
+(``tests/test_singleLayerNNVarProObjFun.py``). The course's default inner solve (20 iterations,
 CG to 1e-5) is tight there; on harder problems it need not be.
 """
 
@@ -51,9 +51,11 @@ from singleLayer import singleLayer
 from softMax import softMax
 from support.checks import checkedBy
 from support.checksVarPro import checkVarPro
+from support.fastOps import blasThreadsBySize
 from support.vecmat import mat, vec
 
 
+@blasThreadsBySize   # small problems: one BLAS thread
 @checkedBy(partial(checkVarPro, newton=(DEFAULTS, CHOICES)))   # paramCl: newtonCG's
 def singleLayerNNVarProObjFun(x, Y, C, m, paramCl=None, act="tanh", regKb=None, regW=None, hessianShift=0.0,
                               courseValue=False, bias=True):

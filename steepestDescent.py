@@ -18,6 +18,7 @@ import numpy as np
 from support.checks import asFloatArray, checkCallable
 from support.optimRun import (
     acceptable,
+    checkObjectiveFunction,
     checkParam,
     evaluate,
     evaluateStart,
@@ -31,7 +32,7 @@ from support.optimRun import (
 )
 
 DEFAULTS = dict(maxIter=10, maxStep=1.0, gradTol=0.0, c1=0.0, maxLS=10, P=None, verbose=True,
-                callback=None, storeIterates=True)
+                printEvery=1, callback=None, storeIterates=True)
 COLUMNS = {"obj": "12.6e", "normGrad": "10.2e", "mu": "7.3g", "lsIter": "3d"}
 
 
@@ -60,6 +61,9 @@ def steepestDescent(fun, x0, param=None):
         verbose : 0, 1 or 2, default 1
             0 silent; 1 one line per iteration; 2 the course's table
             (``k.0  obj  norm(grad)``, then ``k.ls  obj`` for every trial).
+        printEvery : int, default 1
+            With verbose 1, print every printEvery-th iteration and the last (a
+            summary of a long run); 1 prints every one.
         callback : callable, optional
             ``callback(x)`` after every iteration; returning True stops.
         storeIterates : bool, default True
@@ -80,7 +84,7 @@ def steepestDescent(fun, x0, param=None):
     of each iteration (ours: after it, with x0 first), has no stopping test,
     and evaluates fun twice per iteration where we reuse the accepted trial.
     """
-    checkCallable(fun, "fun")
+    checkObjectiveFunction(fun, "steepestDescent")
     x, p = asFloatArray(x0, "x0", ndim=1).copy(), checkParam(param, DEFAULTS)
     if not p["maxStep"] > 0:
         raise ValueError(f"param['maxStep'] must be positive, got {p['maxStep']!r}")

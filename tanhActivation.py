@@ -7,6 +7,7 @@
 import numpy as np
 
 from support.activations import activation
+from support.fastOps import tanh
 
 
 @activation("tanh")   # also act="tanh" in singleLayer
@@ -29,7 +30,7 @@ def tanhActivation(Y, doDerivative=True):
 
     The course's ``tanhActivation.m`` computes the same.
     """
-    A = np.tanh(Y)                              # A = tanh(Y)
+    A = tanh(Y)                                 # A = tanh(Y)
     dA = 1 - A**2 if doDerivative else None     # dA = sigma'(Y) = 1 - tanh(Y)^2
     return A, dA
 

@@ -31,8 +31,8 @@ def worker(folder, sizes, reps):
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     from bench import bestTime, problem  # imports the lecture files of ROOT: drop them again
 
-    for name in [k for k, mod in sys.modules.items()
-                 if os.path.dirname(os.path.abspath(getattr(mod, "__file__", None) or "/")) == ROOT]:
+    for name in [k for k, mod in sys.modules.items()       # the lecture files and support/ of ROOT
+                 if os.path.abspath(getattr(mod, "__file__", None) or "/").startswith(ROOT + os.sep)]:
         del sys.modules[name]
     sys.path[:] = [folder] + [p for p in sys.path if os.path.abspath(p or ".") != ROOT]
     from singleLayerNNObjFun import singleLayerNNObjFun
@@ -58,18 +58,22 @@ def timeOne(objFun, size, reps, bestTime, problem):
 
 
 def extract(rev, into):
-    """The root .py files of ``rev`` (``.``: the working tree) copied into ``into``."""
+    """The root .py files and the support/ folder of ``rev`` (``.``: the working tree) copied into ``into``."""
     os.makedirs(into)
     if rev == ".":
         for f in os.listdir(ROOT):
             if f.endswith(".py"):
                 shutil.copy(os.path.join(ROOT, f), into)
+        if os.path.isdir(os.path.join(ROOT, "support")):
+            shutil.copytree(os.path.join(ROOT, "support"), os.path.join(into, "support"),
+                            ignore=shutil.ignore_patterns("__pycache__"))
         return
-    files = subprocess.run(["git", "-C", ROOT, "ls-tree", "--name-only", rev], capture_output=True, text=True,
+    files = subprocess.run(["git", "-C", ROOT, "ls-tree", "-r", "--name-only", rev], capture_output=True, text=True,
                            check=True).stdout.split()
-    for f in (f for f in files if f.endswith(".py")):
+    for f in (f for f in files if f.endswith(".py") and (os.sep not in f or f.startswith("support" + os.sep))):
         text = subprocess.run(["git", "-C", ROOT, "show", f"{rev}:{f}"], capture_output=True, text=True,
                               check=True).stdout
+        os.makedirs(os.path.dirname(os.path.join(into, f)), exist_ok=True)
         with open(os.path.join(into, f), "w") as fh:
             fh.write(text)
 
@@ -114,7 +118,7 @@ def main():
     floors = {}
     for s in sizes:
         Y, C, x, v = problem(SIZES[s], np.float64, np.random.default_rng(1))
-        (grad, hess, _), _ = kernelFloor(Y, C, x, v, SIZES[s][2], args.reps)
+        grad, hess = kernelFloor(Y, C, x, v, SIZES[s][2], args.reps)
         floors[s] = (sum(grad.values()), sum(hess.values()))
 
     command = (f"python bench/beforeAfter.py --before {args.before} --after {args.after} --sizes {args.sizes}"

@@ -24,6 +24,7 @@ What is measured, every ratio from timings of the same run (best of several):
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -144,6 +145,34 @@ def torchValGrad(torch, Y, C, m):
     return valGrad
 
 
+def torchGaussNewton(torch, Y, C, x, m):
+    """PyTorch's Gauss-Newton product at x, as a closure like our H: ``v -> J' (Hess_S E) J v``.
+
+    J v and J' u of S(x) = tanh(Y K + b) W come from ``torch.func.linearize`` and ``torch.func.vjp``,
+    set up once at x (as our H reuses sigma' and the softmax), Hess_S E from the softmax P.
+    The set-up (tracing, about seconds) is not timed: only the product, as for ours.
+    """
+    n, nf = Y.shape
+    nc = C.shape[1]
+    Yt = torch.from_numpy(Y)
+
+    def scores(xt):
+        K = xt[:nf * m].reshape(m, nf).T
+        W = xt[nf * m + 1:].reshape(nc, m).T
+        return torch.tanh(Yt @ K + xt[nf * m]) @ W
+
+    xt = torch.from_numpy(x)
+    S, J = torch.func.linearize(scores, xt)
+    _, Jt = torch.func.vjp(scores, xt)
+    P = torch.softmax(S, dim=1)
+
+    def H(v):
+        PV = P * J(torch.from_numpy(v))
+        return Jt((PV - P * PV.sum(dim=1, keepdim=True)) / n)[0].numpy()
+
+    return H
+
+
 def startOctave():
     """A session with the course's toolbox (crosscheck/courseSession.py), or (None, why not)."""
     try:
@@ -180,9 +209,11 @@ def measureSize(name, size, dtype, reps, octave):
     row = dict(name=name, size=list(size), dtype=np.dtype(dtype).name)
     row["valGrad"] = bestTime(ours, 2 * reps)
     row["H"] = bestTime(lambda: H(v), 2 * reps)
-    row["floorGrad"], row["floorH"] = kernelFloor(Y, C, x, v, m, reps)
+    from support.fastOps import SMALL_WORK, oneBlasThread
+    with oneBlasThread() if size[0] * x.size < SMALL_WORK else contextlib.nullcontext():   # the objective's setting
+        row["floorGrad"], row["floorH"] = kernelFloor(Y, C, x, v, m, reps)
     row["floorGradSum"], row["floorHSum"] = sum(row["floorGrad"].values()), sum(row["floorH"].values())
-    row["torch"] = row["torchRelDiff"] = row["octave"] = None
+    row["torch"] = row["torchRelDiff"] = row["torchH"] = row["torchHRelDiff"] = row["octave"] = None
     if octave is not None and size[0] * size[1] <= 3_000_000 and dtype == np.float64:
         row["octave"], Eo = octaveTime(octave, Y, C, x, m, max(3, reps))
         row["octaveRelDiff"] = abs(Eo - Ec) / abs(Ec)
@@ -221,15 +252,15 @@ def measureClass(sizes, quick, withTorch, withOctave):
                 with open(out) as fh:
                     torchRows = json.load(fh)
                 notes.append(torchRows.pop())
-                for row, (t, diff) in zip(rows, torchRows):
-                    row["torch"], row["torchRelDiff"] = t, diff
+                for row, (t, diff, tH, diffH) in zip(rows, torchRows):
+                    row["torch"], row["torchRelDiff"], row["torchH"], row["torchHRelDiff"] = t, diff, tH, diffH
             else:
                 notes.append("PyTorch column skipped: " + (result.stderr.strip().splitlines() or ["?"])[-1])
     return dict(info=machineClass(), describe=describe(), notes=notes, rows=rows)
 
 
 def measureTorch(path):
-    """(time, |grad_torch - grad_ours| / |grad_ours|) for each problem listed in ``path``; then a note."""
+    """(time, |grad_torch - grad_ours| / |grad_ours|, the same for H(v)) for each problem in ``path``; then a note."""
     import torch
 
     torch.set_num_threads(os.cpu_count())
@@ -239,10 +270,13 @@ def measureTorch(path):
     for name, size, dtype, reps in plan:
         Y, C, x, v = problem(tuple(size), np.dtype(dtype), np.random.default_rng(1))
         valGrad = torchValGrad(torch, Y, C, size[2])
-        dE = singleLayerNNObjFun(x, Y, C, size[2])[1]
+        _, dE, H = singleLayerNNObjFun(x, Y, C, size[2])
+        Ht, Hv = torchGaussNewton(torch, Y, C, x, size[2]), H(v)
         out.append((bestTime(lambda valGrad=valGrad, x=x: valGrad(x), 2 * reps),
-                    float(np.linalg.norm(valGrad(x)[1] - dE) / np.linalg.norm(dE))))
-        print(f"{name:>11} {dtype:>7}: torch {1e3 * out[-1][0]:9.3f} ms", flush=True)
+                    float(np.linalg.norm(valGrad(x)[1] - dE) / np.linalg.norm(dE)),
+                    bestTime(lambda Ht=Ht, v=v: Ht(v), 2 * reps),
+                    float(np.linalg.norm(Ht(v) - Hv) / np.linalg.norm(Hv))))
+        print(f"{name:>11} {dtype:>7}: torch {1e3 * out[-1][0]:9.3f} ms, H(v) {1e3 * out[-1][2]:9.3f} ms", flush=True)
     out.append(f"PyTorch {torch.__version__} ({torch.backends.cpu.get_cpu_capability()}), "
                f"{torch.get_num_threads()} threads, in a process of its own")
     with open(path, "w") as fh:
@@ -406,16 +440,19 @@ def fmtMs(t):
 def classTable(title, measured):
     out = [f"### {title}", "", "```", measured["describe"], "```", ""] + [f"- {n}" for n in measured["notes"]]
     out += ["", "| size (n, nf, m, nc) | dtype | value+grad | floor | ratio | H(v) | H floor | ratio "
-            "| PyTorch | ours/PyTorch | Octave (course) | ours/Octave |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "| PyTorch | ours/PyTorch | PyTorch H(v) | ours/PyTorch H(v) | Octave (course) | ours/Octave |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in measured["rows"]:
         out.append(f"| {r['name']} {tuple(r['size'])} | {r['dtype']} | {fmtMs(r['valGrad'])} | "
                    f"{fmtMs(r['floorGradSum'])} | {ratio(r['valGrad'], r['floorGradSum']):.2f} | "
                    f"{fmtMs(r['H'])} | {fmtMs(r['floorHSum'])} | {ratio(r['H'], r['floorHSum']):.2f} | "
                    f"{fmtMs(r['torch'])} | {ratio(r['valGrad'], r['torch']):.2f} | "
+                   f"{fmtMs(r.get('torchH'))} | {ratio(r['H'], r.get('torchH')):.2f} | "
                    f"{fmtMs(r['octave'])} | {ratio(r['valGrad'], r['octave']):.2f} |")
     checks = [f"{r['name']} {r['dtype']}: |grad_torch - grad_ours|/|grad_ours| = {r['torchRelDiff']:.1e}"
               for r in measured["rows"] if r.get("torchRelDiff") is not None]
+    checks += [f"{r['name']} {r['dtype']}: |Hv_torch - Hv_ours|/|Hv_ours| = {r['torchHRelDiff']:.1e}"
+               for r in measured["rows"] if r.get("torchHRelDiff") is not None]
     checks += [f"{r['name']}: |E_course - E_ours|/|E_ours| = {r['octaveRelDiff']:.1e}"
                for r in measured["rows"] if r.get("octaveRelDiff") is not None]
     out += ["", "Same numbers: " + "; ".join(checks) + "." if checks else "", "",
@@ -429,7 +466,7 @@ def classTable(title, measured):
     return out
 
 
-def report(args, classes, before, optim, loads, elapsed):
+def report(args, classes, before, optim, loads, elapsed, gains=None):
     out = ["# Benchmark: singleLayerNNObjFun, its Gauss-Newton H and newtonCG", "",
            f"Command: `{' '.join(args.command)}` ({elapsed:.0f} s, {datetime.date.today().isoformat()}); "
            f"load average (1 min) {loads[0]:.2f} at the start, {loads[1]:.2f} at the end (which counts this "
@@ -443,6 +480,14 @@ def report(args, classes, before, optim, loads, elapsed):
         out += ["### Other machine classes, measured elsewhere", "",
                 "Kept from runs on machines of another class (each file says which, when and how): "
                 + ", ".join(f"[`bench/{f}`]({f})" for f in kept) + ".", ""]
+    if gains:
+        from fastOpsGain import gainTables
+        out += ["## What each helper of support/fastOps.py gains (this machine as it is)", "",
+                "Value + gradient and H(v) with every helper, with none, and with each one replaced by numpy's "
+                "plain call (`python bench/fastOpsGain.py` alone; float64, ms, the variants taking turns in this "
+                "run). Ratio with / without: below 1 the helper pays. Where the time goes line by line: "
+                "`python bench/breakdown.py` (bench/breakdown.md); the thread choice on every script: "
+                "`python bench/threadTrap.py` (bench/threadTrap.md).", ""] + gainTables(gains)
     if before:
         out += ["## Before and after the slide-first redesign (this machine as it is)", "",
                 f"The lecture files at `{args.before}` (before) and now (after), each timed in a subprocess of its "
@@ -486,7 +531,45 @@ def optimTables(args, optim, productCost):
                 f"{r['hits'][str(t)]:.3f}" if r["hits"][str(t)] else f"> {args.cap:g}" for t in TARGETS)
                 + " | " + " | ".join(fmtWork(r["work"][str(t)]) for t in TARGETS)
                 + f" | {r['iterations']} | {r['final']:.2e} |")
-    out += [""] + whereNewtonSpends(optim, productCost)
+    out += [""] + fairFooting(optim) + whereNewtonSpends(optim, productCost)
+    return out
+
+
+def bestSetting(runs, name, seeds):
+    """The BLAS thread setting at which ``name`` reaches the last target soonest (median over the seeds)."""
+    def median(threads):
+        hits = [runs[threads][(seed, name)]["hits"][str(min(TARGETS))] for seed in seeds]
+        return np.median([h if h else np.inf for h in hits])
+    return min(runs, key=median)
+
+
+def fairFooting(optim):
+    """Each method at its own best BLAS thread setting, seed by seed: time and work to each target."""
+    seeds = sorted({seed for seed, _ in next(iter(optim.values()))})
+    names = [*METHODS, "scipy L-BFGS-B"][1:]            # our best option and L-BFGS-B
+    best = {name: bestSetting(optim, name, seeds) for name in names}
+    newton, lbfgsb = names
+    out = ["### Each at its best BLAS thread setting", "",
+           "The setting (default threads or one) at which each method reaches E - Emin <= "
+           f"{min(TARGETS):g} soonest, median over the seeds: " + "; ".join(f"{n}: {best[n]}" for n in names)
+           + ". Time (s) and work (evaluations + H v products) to each target; ratio = Newton-CG / L-BFGS-B.", "",
+           "| seed | " + " | ".join(f"Newton-CG to {t:g} | L-BFGS-B to {t:g} | ratio" for t in TARGETS)
+           + " | " + " | ".join(f"work to {t:g}, Newton-CG | L-BFGS-B" for t in TARGETS) + " |",
+           "|---|" + "---:|---:|---:|" * len(TARGETS) + "---:|---:|" * len(TARGETS)]
+    ratios = {t: [] for t in TARGETS}
+    for seed in seeds:
+        a, b = optim[best[newton]][(seed, newton)], optim[best[lbfgsb]][(seed, lbfgsb)]
+        cells = []
+        for t in TARGETS:
+            ta, tb = a["hits"][str(t)], b["hits"][str(t)]
+            r = ta / tb if ta and tb else (0.0 if ta else np.inf)
+            ratios[t].append(r)
+            cells += [f"{ta:.3f}" if ta else "-", f"{tb:.3f}" if tb else "-", f"{r:.2f}"]
+        cells += [f"{fmtWork(a['work'][str(t)])} | {fmtWork(b['work'][str(t)])}" for t in TARGETS]
+        out.append(f"| {seed} | " + " | ".join(cells) + " |")
+    out += ["", "Newton-CG's time over L-BFGS-B's, each at its best setting: " + "; ".join(
+        f"to {t:g} median {np.median(ratios[t]):.2f} (range {min(ratios[t]):.2f}-{max(ratios[t]):.2f}), "
+        f"ahead on {sum(r < 1 for r in ratios[t])} of {len(seeds)} seeds" for t in TARGETS) + ".", ""]
     return out
 
 
@@ -553,6 +636,9 @@ def targets(classes, before, optim):
             if r["name"] in ("n50k", *MNIST) and r["torch"]:
                 t = ratio(r["valGrad"], r["torch"])
                 add(f"{title}: value+grad at most PyTorch's time, {r['name']} {r['dtype']}", f"{t:.2f}x", t <= 1.0)
+            if r["name"] in ("n50k", *MNIST) and r.get("torchH"):
+                t = ratio(r["H"], r["torchH"])
+                add(f"{title}: H(v) at most PyTorch's time, {r['name']} {r['dtype']}", f"{t:.2f}x", t <= 1.0)
     for threads, runs in (optim or {}).items():
         seeds = sorted({seed for seed, _ in runs})
         best = METHODS and list(METHODS)[-1]
@@ -626,6 +712,7 @@ def main(argv=None):
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch column")
     parser.add_argument("--no-octave", action="store_true", help="skip the Octave column")
     parser.add_argument("--no-optim", action="store_true", help="skip newtonCG against L-BFGS-B")
+    parser.add_argument("--no-gains", action="store_true", help="skip each fastOps helper with and without")
     parser.add_argument("--measure-only", default=None, help=argparse.SUPPRESS)   # the emulated subprocess
     parser.add_argument("--torch-only", default=None, help=argparse.SUPPRESS)     # PyTorch's subprocess
     args = parser.parse_args(argv)
@@ -656,6 +743,10 @@ def main(argv=None):
         if emulated is None:
             print(f"X86_V3 class not measured: {why}")
         classes["AVX2-only class (X86_V3), emulated on this machine"] = emulated
+    gains = None
+    if not args.no_gains and "this machine" in classes:
+        from fastOpsGain import measureGains
+        gains = measureGains(sizes, 2 if args.quick else 3)
     before = None
     if args.before != "none" and "this machine" in classes:
         before = beforeAfter(args.before, sizes, args.quick)
@@ -663,7 +754,7 @@ def main(argv=None):
     if not args.no_optim:
         optim = {"default": benchOptimisers(args.seeds, args.cap), "1": benchOptimisers(args.seeds, args.cap, 1)}
     loads.append(os.getloadavg()[0])
-    text = report(args, classes, before, optim, loads, time.perf_counter() - t0)
+    text = report(args, classes, before, optim, loads, time.perf_counter() - t0, gains)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as fh:
         fh.write(text)

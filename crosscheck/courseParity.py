@@ -398,7 +398,7 @@ def parityAdversarial(session, rng):
                     0.0 if failed else math.inf, 0.0, "known" if failed else "FAIL",
                     f"the course's H errors when called ({sorted(set(errors))[0]!r}: it refers to d2R(x), "
                     "neither defined there); ours is the Gauss-Newton H, Taylor-tested in "
-                    "tests/test_adversarial.py" if failed else
+                    "tests/test_singleLayerAdvObjFun.py" if failed else
                     "the course's H no longer errors: compare it with ours"))
     return rows
 
@@ -971,15 +971,16 @@ def slowScriptRow(session):
 # ================================================================== ours only
 NO_COUNTERPART = [
     ("checkDerivative", "the course's test scripts inline their Taylor tables",
-     "tests/test_checkDerivative.py, tests/test_checker_noise.py: right derivatives pass; gradients off by a "
+     "tests/test_checkDerivative.py: right derivatives pass; gradients off by a "
      "factor, with one wrong entry, wrong Jacobian closures of the layer and a deliberate bug in the "
      "objective fail; float32 and kinks decided by the noise model"),
     ("adjointTest", "the course's test scripts inline their adjoint checks (relative error 1e-12)",
      "tests/test_checkDerivative.py: the transpose passes, wrong transposes of the layer fail; the "
-     "tolerance follows the dtype; u nearly orthogonal to J v (tests/test_checker_noise.py)"),
+     "tolerance follows the dtype; u nearly orthogonal to J v"),
     ("exSingleLayerNN.py, exSingleLayerPeaks.py, exAdversarial.py",
      "the course's examples are scripts with figures and MATLAB's random stream",
-     "tests/test_examples.py, tests/test_examples_extra.py: they run headless; their checks pass, the "
+     "tests/test_exSingleLayerNN.py, tests/test_exSingleLayerPeaks.py, tests/test_exAdversarial.py: they run "
+     "headless; their checks pass, the "
      "inverse crime is fitted, Newton-CG beats chance on Peaks, the adversarial example fools the network"),
 ]
 

@@ -26,6 +26,8 @@ VarPro      tanh        variable projection over [K(:); b] (W by Newton-CG insid
 """
 
 import argparse
+import contextlib
+import warnings
 
 import numpy as np
 
@@ -49,6 +51,7 @@ COURSE = {   # the settings of the course's scripts
 }
 SGD_LR = 0.1   # our SGD's default: real batches of 2 diverge with the course's 1 (see ESingleLayer_PeaksSGD)
 DATA = dict(np=1000, npVal=2000, nc=5, ns=256, m=40, seed=2)   # the course's sizes and its rng(2)
+LONG_PHASE = 20    # a phase of more iterations is summarised (one line in ten) unless --verbose
 
 
 # ------------------------------------------------------------------ command line
@@ -82,6 +85,9 @@ def parseArgs(experiment, description):
         parser.add_argument("--hessian", choices=("course", "full"), default="course",
                             help="course: the course's Hessian (block-diagonal, 1e-5 shift); full: ours "
                                  "(the Gauss-Newton Hessian over all unknowns, no shift)")
+    parser.add_argument("--verbose", action="store_true",
+                        help=f"a line for every iteration (default: phases of more than {LONG_PHASE} "
+                             "iterations print one line in ten of them, and the last)")
     parser.add_argument("--quiet", action="store_true", help="print no iteration table")
     return parseArguments(parser)                  # Jupyter/VS Code cells: the defaults
 
@@ -89,6 +95,33 @@ def parseArgs(experiment, description):
 def verbosity(args):
     """What the optimisers print: the course's table (faithful), one line per iteration, or nothing."""
     return 0 if args.quiet else 2 if args.faithful else 1
+
+
+def summarised(args):
+    """Long phases are summarised (``printEvery``) unless --verbose or --faithful asks for every line."""
+    return not (args.verbose or args.faithful)
+
+
+def printing(maxIter, verbose, summarise):
+    """The optimiser's printing param; ``summarise``: a phase of more than LONG_PHASE iterations prints
+    one line in ceil(maxIter/10), and the last. The iterates are not kept (the scripts need only x)."""
+    every = -(-maxIter // 10) if summarise and maxIter > LONG_PHASE else 1
+    return {"verbose": verbose, "printEvery": every, "storeIterates": False}
+
+
+def newtonSettings(s):
+    """newtonCG's param from an experiment's settings: maxIter, tolCG, maxIterCG."""
+    return {k: s[k] for k in ("maxIter", "tolCG", "maxIterCG")}
+
+
+@contextlib.contextmanager
+def lineSearchReported(verbose):
+    """When the optimisers print their status (verbose), a failed line search is said there, once:
+    the raw ``UserWarning: ... line search failed`` is not repeated. Silent runs keep the warning."""
+    with warnings.catch_warnings():
+        if verbose:
+            warnings.filterwarnings("ignore", message=r".*line search failed", category=UserWarning)
+        yield
 
 
 # ------------------------------------------------------------------ data and start
@@ -122,17 +155,18 @@ def peaksObjective(Y, C, m, s, hessian="course"):
                                          hessian=hessian, bias=True)
 
 
-def trainNewtonCG(Y, C, x0, m, s=COURSE["NewtonCG"], hessian="course", verbose=1):
-    """Steepest descent from x0, then Newton-CG: returns x and both histories."""
+def trainNewtonCG(Y, C, x0, m, s=COURSE["NewtonCG"], hessian="course", verbose=1, summarise=False):
+    """Steepest descent from x0, then Newton-CG: returns x and both histories (``summarise``: long
+    phases print one line in ten)."""
     fun = peaksObjective(Y, C, m, s, hessian)
-    xSD, hisSD, _ = steepestDescent(fun, x0, {"maxIter": s["maxIterSD"], "maxStep": s["maxStep"],
-                                              "verbose": verbose, "storeIterates": False})
-    x, his, _ = newtonCG(fun, xSD, {"maxIter": s["maxIter"], "tolCG": s["tolCG"], "maxIterCG": s["maxIterCG"],
-                                    "verbose": verbose, "storeIterates": False})
+    with lineSearchReported(verbose):
+        xSD, hisSD, _ = steepestDescent(fun, x0, {"maxIter": s["maxIterSD"], "maxStep": s["maxStep"],
+                                                  **printing(s["maxIterSD"], verbose, summarise)})
+        x, his, _ = newtonCG(fun, xSD, {**newtonSettings(s), **printing(s["maxIter"], verbose, summarise)})
     return x, {"xSD": xSD, "steepestDescent": hisSD, "newtonCG": his}
 
 
-def trainSGD(Y, C, x0, m, s=COURSE["SGD"], faithful=False, rng=None, verbose=1):
+def trainSGD(Y, C, x0, m, s=COURSE["SGD"], faithful=False, rng=None, verbose=1, summarise=False):
     """SGD from x0 on mini-batches (faithful: on all examples at every step, as the course's objective)."""
     n = Y.shape[0]
     if faithful:   # the course's fctn = @(x,varargin) singleLayerNNObjFun(x,Y,C,...) ignores the batch
@@ -141,13 +175,14 @@ def trainSGD(Y, C, x0, m, s=COURSE["SGD"], faithful=False, rng=None, verbose=1):
     else:
         fun = lambda x, idx: peaksObjective(Y[idx], C[idx], m, s)(x)          # noqa: E731
     param = {"lr": np.full(s["epochs"], s["lr"]), "n": n, "batchSize": s["batchSize"],
-             "momentum": s["momentum"], "rng": rng, "checkIndices": not faithful, "verbose": verbose,
-             "storeIterates": False}
+             "momentum": s["momentum"], "rng": rng, "checkIndices": not faithful,
+             **printing(s["epochs"], verbose, summarise)}
     x, his, _ = sgd(fun, x0, param)
     return x, {"sgd": his}
 
 
-def trainVarPro(Y, C, x0, m, s=COURSE["VarPro"], faithful=False, hessian="course", verbose=1):
+def trainVarPro(Y, C, x0, m, s=COURSE["VarPro"], faithful=False, hessian="course", verbose=1,
+                summarise=False):
     """VarPro from x0 = [K0(:); b0]: steepest descent, Newton-CG, then W for the final (K, b).
 
     Returns x = [K(:); b; W(:)] and the histories. The final W is solved with
@@ -157,11 +192,10 @@ def trainVarPro(Y, C, x0, m, s=COURSE["VarPro"], faithful=False, hessian="course
     regW = lambda w: genTikhonov(w, s["lamW"])                                # noqa: E731
     fun = lambda x: singleLayerNNVarProObjFun(x, Y, C, m, s["paramCl"], s["act"], regW=regW,   # noqa: E731
                                               hessianShift=shift, courseValue=faithful)
-    xSD, hisSD, _ = steepestDescent(fun, x0, {"maxIter": s["maxIterSD"], "maxStep": s["maxStep"],
-                                              "verbose": verbose, "storeIterates": False})
-    param = {"maxIter": s["maxIter"], "tolCG": s["tolCG"], "maxIterCG": s["maxIterCG"], "verbose": verbose,
-             "storeIterates": False}
-    xKb, his, _ = newtonCG(fun, xSD, param)
+    with lineSearchReported(verbose):
+        xSD, hisSD, _ = steepestDescent(fun, x0, {"maxIter": s["maxIterSD"], "maxStep": s["maxStep"],
+                                                  **printing(s["maxIterSD"], verbose, summarise)})
+        xKb, his, _ = newtonCG(fun, xSD, {**newtonSettings(s), **printing(s["maxIter"], verbose, summarise)})
     nf = Y.shape[1]
     Z = singleLayer(mat(xKb[:nf * m], (nf, m)), xKb[nf * m], Y, s["act"], doDerivative=False)[0]
     W, hisW = solveClassObjFun(Z, C, s["paramCl"], None if faithful else regW, True, shift)

@@ -248,6 +248,21 @@ def checkLayerShapes(K, Y):
     raise ValueError(f"Y must have K.shape[0]={K.shape[0]} columns (the features nf), {got}")
 
 
+def checkExampleRows(Y, C):
+    """Y (n x nf) and C (n x nc) must have a row per example; the message leads with the likelier culprit."""
+    (n, nf), got = Y.shape, f"got C with shape {C.shape} and Y with shape {Y.shape}"
+    if C.shape[0] == nf:                                       # Y's other dimension fits: Y is transposed
+        raise ValueError(f"Y must be n x nf, a row per example like the {C.shape[0]} rows of C, {got}: "
+                         "did you pass Y transposed? (pass Y.T)")
+    if C.shape[1] == nf:                                       # both transposed
+        raise ValueError(f"Y and C must have a row per example, {got}: {COURSE_LAYOUT}: pass Y.T and C.T")
+    if C.shape[1] == n:
+        raise ValueError(f"C must have Y.shape[0]={n} rows (one per example), {got}: did you pass C "
+                         f"transposed? (C is n x nc; {COURSE_LAYOUT}: pass C.T)")
+    raise ValueError(f"C must have Y.shape[0]={n} rows (one per example), {got}: Y and C must have a row "
+                     "for every example")
+
+
 def checkWRows(W, m, bias, what):
     """Raise unless the classifier weights W have m rows, or m+1 with ``bias`` (the last row the bias)."""
     rows = m + 1 if bias else m
@@ -263,6 +278,19 @@ def checkWRows(W, m, bias, what):
     raise ValueError(f"W must have {what}{' + 1' if bias else ''} = {rows} rows"
                      f"{' (the last one the classifier bias)' if bias else ''}, got W with shape "
                      f"{W.shape}{hint}")
+
+
+ONE_HOT = "for labels 0..nc-1 use C = np.eye(nc)[labels] (the course's labels 1..nc: np.eye(nc)[labels - 1])"
+
+
+def asClasses(C):
+    """C as a float matrix; a vector or one column of integer labels is an error that shows the one-hot C."""
+    C = asFloatArray(C, "C", ndim=(1, 2))
+    if C.ndim == 1 or (C.shape[1] == 1 and np.all(C == np.round(C)) and np.any(C != 1)):
+        what = "a vector" if C.ndim == 1 else "one column"
+        raise ValueError(f"C must be one-hot (or class probabilities), n x nc, got {what} of shape "
+                         f"{C.shape}: {ONE_HOT}")
+    return C
 
 
 def checkClasses(C, n, nc, nName, ncName, probabilities):
@@ -325,7 +353,7 @@ def checkSingleLayer(K, b, Y, act="tanh", doDerivative=True):
 def checkCrossEntropy(S, C, doDerivative=True, probabilities=True):
     """Arguments of ``crossEntropy``; E and grad_S E must come out finite, d2ES comes back checked."""
     S = asFloatArray(S, "S", ndim=2)
-    C = asFloatArray(C, "C", ndim=2)
+    C = asClasses(C)
     checkClasses(C, *S.shape, "S.shape[0]", "S.shape[1]", asBool(probabilities, "probabilities"))
     dtype = commonDtype(S, C)
     S, C = S.astype(dtype, copy=False), C.astype(dtype, copy=False)
@@ -346,7 +374,7 @@ def checkSoftMax(W, Z, C, bias=False, hessianShift=0.0, doDerivative=True, proba
     """Arguments of ``softMax``; its outputs must be finite, its Hessian closures come back checked."""
     W = asFloatArray(W, "W", ndim=2)
     Z = asFloatArray(Z, "Z", ndim=2)
-    C = asFloatArray(C, "C", ndim=2)
+    C = asClasses(C)
     bias = asBool(bias, "bias")
     checkWRows(W, Z.shape[1], bias, "Z.shape[1]")
     probabilities = asBool(probabilities, "probabilities")
@@ -417,21 +445,12 @@ def checkObjective(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hessian=
     a non-finite Y makes E or its gradient non-finite, and only then is Y blamed.
     """
     Y = asFloatArray(Y, "Y", ndim=2, allowNonFinite=True)
-    C = asFloatArray(C, "C", ndim=2)
+    C = asClasses(C)
     m = asPositiveInt(m, "m", " (the width of the layer)")
     bias, probabilities = asBool(bias, "bias"), asBool(probabilities, "probabilities")
     n, nf = Y.shape
-    if C.shape[0] != n:                                       # blame the one most likely wrong
-        got = f"got C with shape {C.shape} and Y with shape {Y.shape}"
-        if C.shape[1] == nf and C.shape[0] != nf:
-            hint = f"{COURSE_LAYOUT}: pass Y.T and C.T"
-        elif C.shape[0] == nf:
-            hint = "did you pass Y transposed? (Y is n x nf, examples in rows: pass Y.T)"
-        elif C.shape[1] == n:
-            hint = f"did you pass C transposed? (C is n x nc; {COURSE_LAYOUT}: pass C.T)"
-        else:
-            hint = "Y and C must have a row for every example"
-        raise ValueError(f"C must have Y.shape[0]={n} rows (one per example), {got}: {hint}")
+    if C.shape[0] != n:
+        checkExampleRows(Y, C)
     nc = C.shape[1]
     checkClasses(C, n, nc, "Y.shape[0]", "C.shape[1]", probabilities)
     x = asFloatArray(x, "x", ndim=(1, 2))

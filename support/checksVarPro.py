@@ -9,15 +9,16 @@ input. The inner newtonCG's defaults come in from the lecture file (``newton=``)
 import numpy as np
 
 from support.checks import (
-    COURSE_LAYOUT,
     allFinite,
     asBool,
+    asClasses,
     asFloatArray,
     asPositiveInt,
     asScalar,
     checkAct,
     checkClasses,
     checkedMatVec,
+    checkExampleRows,
     checkFinite,
     checkRegularizerArgument,
     checkSoftMax,
@@ -54,7 +55,7 @@ def checkParamCl(paramCl, newton):
 def checkClassObjFun(W, Z, C, regW=None, bias=True, hessianShift=0.0):
     """Arguments of ``classObjFun``; W may be given as its vec, and dJ and H(V) then come back as vecs."""
     Z = asFloatArray(Z, "Z", ndim=2)
-    C = asFloatArray(C, "C", ndim=2)
+    C = asClasses(C)
     bias = asBool(bias, "bias")
     W = asFloatArray(W, "W", ndim=(1, 2))
     shapeW = (Z.shape[1] + bias, C.shape[1])
@@ -85,7 +86,7 @@ def checkClassObjFun(W, Z, C, regW=None, bias=True, hessianShift=0.0):
 def checkSolveClassObjFun(Z, C, paramCl=None, regW=None, bias=True, hessianShift=0.0, *, newton):
     """Arguments of ``solveClassObjFun``."""
     Z = asFloatArray(Z, "Z", ndim=2)
-    C = asFloatArray(C, "C", ndim=2)
+    C = asClasses(C)
     bias = asBool(bias, "bias")
     W0 = np.zeros((Z.shape[1] + bias, C.shape[1]), dtype=commonDtype(Z, C))
     arguments, _ = checkSoftMax(W0, Z, C, bias, hessianShift)
@@ -98,14 +99,12 @@ def checkVarPro(x, Y, C, m, paramCl=None, act="tanh", regKb=None, regW=None, hes
                 courseValue=False, bias=True, *, newton):
     """Arguments of ``singleLayerNNVarProObjFun``; Ec and dE must come out finite, H comes back checked."""
     Y = asFloatArray(Y, "Y", ndim=2)
-    C = asFloatArray(C, "C", ndim=2)
+    C = asClasses(C)
     m = asPositiveInt(m, "m", " (the width of the layer)")
     bias, courseValue = asBool(bias, "bias"), asBool(courseValue, "courseValue")
     (n, nf), nc = Y.shape, C.shape[1]
     if C.shape[0] != n:
-        hint = f": {COURSE_LAYOUT}: pass Y.T and C.T" if C.shape[1] == nf else ""
-        raise ValueError(f"C must have Y.shape[0]={n} rows (one per example), got C with shape {C.shape} "
-                         f"and Y with shape {Y.shape}{hint}")
+        checkExampleRows(Y, C)
     checkClasses(C, n, nc, "Y.shape[0]", "C.shape[1]", True)
     x = asFloatArray(x, "x", ndim=(1, 2))
     if x.size != nf * m + 1 or (x.ndim == 2 and x.shape[1] != 1):

@@ -5,17 +5,19 @@
 - ``acceptable`` / ``printTrial``: what the line search (inline in each optimiser, as in the
   course's files) accepts and prints;
 - ``startRun`` / ``record`` / ``finishRun``: the history (one row per iterate), the
-  iterates, the printed table (one line per iteration, or the course's with
-  every trial), the callback and the status.
+  iterates, the printed table (one line per iteration, every ``printEvery``-th
+  and the last for a summary, or the course's with every trial), the callback
+  and the status.
 """
 
+import inspect
 import numbers
 import warnings
 
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, aslinearoperator
 
-from support.checks import asFloatArray, callUser, checkCallable
+from support.checks import asFloatArray, callUser, checkCallable, describe
 
 LABELS = {"obj": "obj", "normGrad": "norm(grad)", "mu": "mu", "lsIter": "LS", "cgIter": "CG",
           "cgRelRes": "CG relres", "normStep": "norm(step)", "lr": "lr"}     # the printed table's header
@@ -56,6 +58,8 @@ def checkParam(param, defaults, choices=None):
             raise ValueError(f"param['verbose'] must be 0 (silent), 1 (a line per iteration) or 2 (the "
                              f"course's table, every line-search trial), got {p['verbose']!r}")
         p["verbose"] = int(p["verbose"])
+    if p.get("printEvery", 1) < 1:
+        raise ValueError(f"param['printEvery'] must be >= 1 (1 prints every row), got {p['printEvery']!r}")
     if p.get("callback") is not None:
         checkCallable(p["callback"], "param['callback']")
     for key, allowed in (choices or {}).items():
@@ -65,6 +69,28 @@ def checkParam(param, defaults, choices=None):
 
 
 # ------------------------------------------------------------------ calling fun
+def checkObjectiveFunction(fun, caller, arguments=("x",)):
+    """``fun`` callable with ``arguments`` alone; an objective that needs its data too is an error
+    that shows the lambda binding it, e.g. ``lambda x: singleLayerNNObjFun(x, Y, C, m)``."""
+    checkCallable(fun, "fun")
+    try:
+        parameters = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):                  # no signature to read (a builtin): called as it is
+        return fun
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    required = [q.name for q in parameters if q.kind in kinds and q.default is inspect.Parameter.empty]
+    if len(required) <= len(arguments) or any(q.kind == inspect.Parameter.VAR_POSITIONAL for q in parameters):
+        return fun
+    name, given = getattr(fun, "__name__", "fun"), ", ".join(arguments)
+    data = [d for d in required[1:] if d not in arguments]
+    if "idx" in arguments:                           # sgd: the examples of the batch idx
+        data = [f"{d}[idx]" if d in ("Y", "C") else d for d in data]
+    call = f"lambda {given}: {name}({', '.join([arguments[0], *data])})"
+    raise TypeError(f"fun must take {' and '.join(arguments)} alone ({caller} calls fun({given})); {name} "
+                    f"needs its data too ({', '.join(d for d in required[1:] if d not in arguments)}): "
+                    f"pass `{call}`")
+
+
 def evaluate(fun, x, name, needH=True):
     """``f, g, H = fun(x)``, checked: a scalar f, a gradient shaped like x, H a matrix or closure.
 
@@ -75,8 +101,13 @@ def evaluate(fun, x, name, needH=True):
     if not needH and isinstance(out, tuple) and len(out) >= 2:
         out = (*out[:2], None)
     if not isinstance(out, tuple) or len(out) != 3:
+        got = f"a tuple of {len(out)} items" if isinstance(out, tuple) else describe(out)
+        hint = ""
+        if needH and isinstance(out, tuple) and len(out) == 2:
+            hint = (", (f, g) without H: Newton-CG needs the Hessian too; return (f, g, H) with H a matrix "
+                    "or a closure v -> H v, or use steepestDescent, which needs only (f, g)")
         raise TypeError(f"fun(x) must return a tuple (f, g, H){'' if needH else ' or (f, g)'}, "
-                        f"got {type(out).__name__}")
+                        f"got {got}{hint}")
     f, g, H = out
     f = asFloatArray(f, f"f = fun({name})[0]", allowNonFinite=True)
     if f.size != 1:
@@ -141,12 +172,14 @@ def startRun(name, p, columns, x, row, courseHeader=None):
     ``courseHeader`` the two header lines the course prints (verbose=2).
     """
     run = dict(name=name, p=p, columns=list(columns), rows=[], xAll=[] if p["storeIterates"] else None,
-               line=" ".join(["{:5d}", *(f"{{:{f}}}" for f in columns.values())]), status=0)
+               line=" ".join(["{:5d}", *(f"{{:{f}}}" for f in columns.values())]), status=0,
+               x0IsZero=not np.any(x))
     if p["verbose"] == 2:
         print(courseHeader or f"=== {name} (maxIter: {p['maxIter']}) ===\niter\t obj func\tnorm(grad)")
     elif p["verbose"]:
         print(f"{'iter':>5} " + " ".join(f"{LABELS[c]:>{int(f.split('.')[0].rstrip('dg'))}}"
-                                        for c, f in columns.items()))
+                                        for c, f in columns.items())
+              + (f"   (one row in {p['printEvery']}, and the last)" if p.get("printEvery", 1) > 1 else ""))
     record(run, 0, x, row)
     return run
 
@@ -162,7 +195,7 @@ def record(run, k, x, row):
     run["rows"].append(row)
     if run["xAll"] is not None:
         run["xAll"].append(x.copy())
-    if run["p"]["verbose"] == 1:
+    if run["p"]["verbose"] == 1 and k % run["p"].get("printEvery", 1) == 0:   # a summary: every printEvery-th
         print(run["line"].format(k, *row))
     if k > 0 and run["p"]["callback"] is not None and run["p"]["callback"](x):
         run["status"] = 3
@@ -198,6 +231,13 @@ def finishRun(run, x, statuses=STATUS, steps="iterations"):
         note = (f" at the start: norm(grad f(x0)) = {rows[0][1]:.2e} <= gradTol = {run['p']['gradTol']:g}, "
                 "so x0 is returned (a stationary point of f"
                 + (")" if rows[0][1] == 0 else ", or gradTol too loose)"))
+        if run["x0IsZero"] and rows[0][1] == 0:
+            note += ("; x0 = 0 is one for the lecture's network with tanh or sine (Z = sigma(0) = 0 and "
+                     "W = 0: no gradient reaches K, b or W): start from small random weights, e.g. "
+                     "x0 = 0.1 * np.random.default_rng(0).standard_normal(len(x0)) (the slides: \"careful "
+                     "initialization\")")
+    if run["p"]["verbose"] == 1 and iterations % run["p"].get("printEvery", 1):   # the last row, unshown
+        print(run["line"].format(iterations, *rows[-1]))
     if run["p"]["verbose"]:
         print(f"{run['name']}: {statuses[status]}{note} after {iterations} {steps}, obj {rows[-1][0]:.6e}"
               + (f", norm(grad) {rows[-1][1]:.2e}" if run["columns"][1] == "normGrad" else ""))

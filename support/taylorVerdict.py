@@ -6,7 +6,7 @@ The Taylor test itself is in ``checkDerivative.py``. Here: when does a table of
 
 say that J is right? E1 must fall like h^2 (halving h divides it by 4:
 "order 2") until it reaches the rounding noise of f. The rules, each tested
-in ``tests/test_checkDerivative.py`` and ``tests/test_checker_noise.py`` on
+in ``tests/test_checkDerivative.py`` on
 right and deliberately wrong derivatives:
 
 - the noise floor is PLATEAU x the plateau E1 reaches at the smallest h, kept

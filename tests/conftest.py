@@ -1,11 +1,11 @@
-"""Shared pytest setup: one BLAS thread for the tests' small matrices; the reliability counts at the end.
+"""Shared pytest setup: one BLAS thread for the tests' small matrices; the robustness counts at the end.
 
 The tests multiply matrices of at most a few hundred rows: a second BLAS thread
 buys nothing there and costs a lot when the two cores are shared (measured in
-the README). ``NN_BLAS_THREADS=2 python -m pytest`` runs them with two.
+``bench/``). ``NN_BLAS_THREADS=2 python -m pytest`` runs them with two.
 """
 
-from reliability import summaryLines
+from robustnessCounts import summaryLines
 
 from support.scripts import smallProblemThreads
 
@@ -15,6 +15,6 @@ _limits = smallProblemThreads()      # kept for the whole session
 def pytest_terminal_summary(terminalreporter):
     lines = summaryLines()
     if lines:
-        terminalreporter.section("reliability (issue 6)")
+        terminalreporter.section("robustness: generated examples and malformed calls")
         for line in lines:
             terminalreporter.write_line(line)

@@ -1,14 +1,16 @@
-"""newtonCG: convergence, the course's line search, history, fallbacks and statuses."""
+"""newtonCG: convergence, the course's line search, history, fallbacks, statuses and the forcing term."""
 
 import warnings
 
 import numpy as np
 import pytest
 
-from newtonCG import newtonCG
+import newtonCG as newtonCGModule
+from newtonCG import forcingTerm, newtonCG
 from Rosenbrock import Rosenbrock
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun
+from steepestDescent import steepestDescent
 from support.pcg import pcg
 
 QUIET = {"verbose": False}
@@ -55,43 +57,6 @@ def test_reduces_the_inverse_crime_loss():
                             {"maxIter": 20, **QUIET})
     assert his["obj"][-1] - Emin < 0.05 * (his["obj"][0] - Emin)
     assert xAll.shape == (21, x0.size)
-
-
-def cgIterates(A, b, k):
-    """Plain CG, written out as a reference: all iterates x_0 = 0, ..., x_k and residual norms."""
-    x, r = np.zeros_like(b), b.copy()
-    p, xs, res = r.copy(), [np.zeros_like(b)], [np.linalg.norm(b)]
-    for _ in range(k):
-        alpha = (r @ r) / (p @ A @ p)
-        x = x + alpha * p
-        rNew = r - alpha * A @ p
-        p = rNew + (rNew @ rNew) / (r @ r) * p
-        r = rNew
-        xs.append(x)
-        res.append(np.linalg.norm(b - A @ x))
-    return xs, np.array(res)
-
-
-def test_pcg_returns_the_minimum_residual_iterate_like_matlab_pcg():
-    rng = np.random.default_rng(6)
-    Q = np.linalg.qr(rng.standard_normal((60, 60)))[0]
-    A = Q @ np.diag(np.logspace(0, 5, 60)) @ Q.T          # ill-conditioned: residuals oscillate
-    g = rng.standard_normal(60)
-    xs, res = cgIterates(A, -g, 8)
-    assert np.argmin(res) != 8, "the test needs a case where the last residual is not the smallest"
-    s, flag, relres, it = pcg(A, -g, 1e-12, 8)
-    assert flag == 1                                      # not converged in 8 steps
-    best = len(res) - 1 - np.argmin(res[::-1])            # pcg prefers the later one on ties
-    assert it == best
-    np.testing.assert_allclose(s, xs[best], rtol=1e-8)
-    np.testing.assert_allclose(relres, res[best] / np.linalg.norm(g), rtol=1e-6)
-
-
-def test_pcg_on_convergence_returns_the_solution():
-    A = np.diag([1.0, 2.0, 3.0])
-    s, flag, relres, it = pcg(A, -np.ones(3), 1e-10, 10)
-    np.testing.assert_allclose(s, -1 / np.diag(A))
-    assert it == 3 and relres < 1e-10 and flag == 0
 
 
 def test_non_descent_cg_direction_falls_back_to_steepest_descent():
@@ -192,3 +157,140 @@ def test_bad_parameters_are_rejected():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         newtonCG(Rosenbrock, np.array([4, 2]), QUIET)       # integers are fine
+
+
+# ---------------------------------------------------------- the adaptive forcing term, the last CG iterate
+def illConditioned(n=60, seed=0, smallest=1e-6):
+    """An SPD matrix with eigenvalues from ``smallest`` to 1 and a right-hand side."""
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    A = (Q * np.logspace(np.log10(smallest), 0, n)) @ Q.T
+    return (A + A.T) / 2, rng.standard_normal(n)
+
+
+def test_forcingTerm_is_min_half_sqrt_of_the_relative_gradient():
+    assert forcingTerm(1.0, 1.0) == 0.5
+    assert forcingTerm(4.0, 1.0) == 0.5
+    assert forcingTerm(1e-2, 1.0) == pytest.approx(0.1, rel=1e-15)
+    assert forcingTerm(1e-6, 1e-2) == pytest.approx(1e-2, rel=1e-15)
+
+
+def test_adaptive_forcing_hands_eta_k_to_cg(monkeypatch):
+    A, c = illConditioned(smallest=1e-2)
+    tols = []
+
+    def recordingPcg(H, b, tolCG, maxIterCG, lastIterate=False):
+        tols.append(tolCG)
+        return pcg(H, b, tolCG, maxIterCG, lastIterate)
+
+    monkeypatch.setattr(newtonCGModule, "pcg", recordingPcg)
+    quadratic = lambda x: (0.5 * x @ A @ x - c @ x, A @ x - c, A)  # noqa: E731
+    _, his, _ = newtonCG(quadratic, np.zeros(c.size),
+                         {"maxIter": 6, "forcing": "adaptive", "maxIterCG": 5, "verbose": False})
+    normGrad = his["normGrad"]
+    expected = np.minimum(0.5, np.sqrt(normGrad[:-1] / normGrad[0]))
+    np.testing.assert_allclose(tols, expected, rtol=1e-15)
+    assert tols[0] == 0.5 and min(tols) < 0.5      # loose first, tighter as the gradient drops
+
+
+def test_default_keeps_the_course_tolerance(monkeypatch):
+    A, c = illConditioned()
+    tols = []
+    def recordingPcg(H, b, tol, maxit, lastIterate=False):
+        tols.append(tol)
+        return pcg(H, b, tol, maxit, lastIterate)
+
+    monkeypatch.setattr(newtonCGModule, "pcg", recordingPcg)
+    newtonCG(lambda x: (0.5 * x @ A @ x - c @ x, A @ x - c, A), np.zeros(c.size),
+             {"maxIter": 3, "verbose": False})
+    assert tols == [1e-2] * 3
+
+
+@pytest.mark.parametrize("entry, value", [("forcing", "fast"), ("forcing", 0.1), ("cgIterate", "best")])
+def test_unknown_option_values_are_rejected_naming_the_entry(entry, value):
+    with pytest.raises(ValueError, match=f"param\\['{entry}'\\]"):
+        newtonCG(lambda x: (x @ x, 2 * x, 2 * np.eye(x.size)), np.ones(3), {entry: value, "verbose": False})
+
+
+def test_adaptive_last_iterate_fits_the_inverse_crime_better_than_the_course_defaults():
+    rng = np.random.default_rng(3)
+    n, nf, nc, m = 500, 50, 10, 40                     # the slides' test problem
+    Wtrue, Ktrue, Y = rng.standard_normal((m, nc)), rng.standard_normal((nf, m)), rng.standard_normal((n, nf))
+    Cobs = np.exp(singleLayer(Ktrue, 0.1, Y)[0] @ Wtrue)
+    Cobs /= Cobs.sum(axis=1, keepdims=True)
+    Emin = -np.sum(Cobs * np.log(Cobs)) / n
+    x0 = 0.1 * rng.standard_normal(nf * m + 1 + m * nc)
+    fun = lambda x: singleLayerNNObjFun(x, Y, Cobs, m)  # noqa: E731
+    common = {"maxIter": 25, "verbose": False, "storeIterates": False}
+    _, course, _ = newtonCG(fun, x0, common)
+    _, adaptive, _ = newtonCG(fun, x0, {**common, "forcing": "adaptive", "maxIterCG": 20,
+                                        "cgIterate": "last"})
+    assert adaptive["obj"][-1] - Emin < 0.5 * (course["obj"][-1] - Emin)
+
+
+# ---------------------------------------------------------- sufficient decrease, tolCG, the last status
+def bowlWithHessian(h):
+    """f = 0.5 x^2 with a Hessian h that is wrong on purpose: the Newton step is -x/h."""
+    return lambda x: (0.5 * float(x @ x), x.copy(), np.array([[h]]))
+
+
+def test_a_first_trial_that_increases_f_is_rejected_with_c1_positive():
+    """h = 0.4: the first trial lands at -1.5 x, f grows by 1.125; only mu = 1/2 decreases f.
+    Catches a sign error in f(x + mu s) < f(x) + c1 mu g's (which would accept the increase)."""
+    _, his, _ = newtonCG(bowlWithHessian(0.4), np.ones(1), {"maxIter": 1, "c1": 0.1, **QUIET})
+    assert his["lsIter"][1] == 2 and his["obj"][1] < his["obj"][0]
+
+
+def test_the_sufficient_decrease_constant_decides_between_two_decreasing_trials():
+    """h = 0.55: the first trial decreases f to 0.669 f, less than c1 = 0.1 asks (0.636 f)."""
+    _, his0, _ = newtonCG(bowlWithHessian(0.55), np.ones(1), {"maxIter": 1, "c1": 0.0, **QUIET})
+    _, his1, _ = newtonCG(bowlWithHessian(0.55), np.ones(1), {"maxIter": 1, "c1": 0.1, **QUIET})
+    assert his0["lsIter"][1] == 1 and his0["obj"][1] == pytest.approx(0.5 * (1 - 1 / 0.55) ** 2)
+    assert his1["lsIter"][1] == 2
+
+
+def illConditioned1e3(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    Q = np.linalg.qr(rng.standard_normal((n, n)))[0]
+    return Q @ np.diag(np.logspace(0, 3, n)) @ Q.T, rng.standard_normal(n)
+
+
+def test_newtonCG_hands_tolCG_to_the_cg_solve(monkeypatch):
+    A, c = illConditioned1e3()
+    tols, its = [], []
+
+    def recordingPcg(H, b, tol, maxit, lastIterate=False):
+        tols.append(tol)
+        out = pcg(H, b, tol, maxit, lastIterate)
+        its.append(out[3])
+        return out
+
+    monkeypatch.setattr(newtonCGModule, "pcg", recordingPcg)
+    quadratic = lambda x: (0.5 * x @ A @ x - c @ x, A @ x - c, A)   # noqa: E731
+    newtonCG(quadratic, np.zeros(c.size), {"maxIter": 1, "tolCG": 0.3, "maxIterCG": 100, **QUIET})
+    newtonCG(quadratic, np.zeros(c.size), {"maxIter": 1, "tolCG": 1e-8, "maxIterCG": 100, **QUIET})
+    assert tols == [0.3, 1e-8] and its[0] < its[1]
+
+
+@pytest.mark.parametrize("optimiser", [newtonCG, steepestDescent])
+def test_the_gradient_tolerance_met_on_the_last_allowed_iteration_is_status_1(optimiser):
+    """Catches reporting 'maximum number of iterations' when gradTol was reached by the last one."""
+    def bowl(x):
+        return 0.5 * float(x @ x), x.copy(), np.eye(x.size)
+
+    param = {"maxIter": 1, "gradTol": 1e-12, **QUIET}
+    if optimiser is steepestDescent:
+        param["maxStep"] = 10.0                    # the full step -g reaches the minimiser at once
+    _, his, _ = optimiser(bowl, np.array([3.0, -4.0]), param)
+    assert len(his["obj"]) == 2 and his["normGrad"][-1] <= 1e-12
+    assert his["status"] == 1, his["message"]
+
+
+def test_sufficient_decrease_rejects_an_increase_that_a_flipped_sign_would_accept():
+    """f = 0.5 x^2 with a wrong Hessian 0.4 (step -2.5 x), c1 = 0.5: the first trial raises f from 0.5 to
+    1.125, below f - c1 mu g's = 1.75, so f(x + mu s) < f(x) - c1 mu g's (the sign flipped) accepts it;
+    the rule f(x) + c1 mu g's accepts only mu = 1/4 (f = 0.0703 < 0.1875; mu = 1/2 gives 0.031 > -0.125)."""
+    _, his, _ = newtonCG(lambda x: (0.5 * float(x @ x), x.copy(), np.array([[0.4]])), np.ones(1),
+                         {"maxIter": 1, "c1": 0.5, "verbose": 0})
+    assert his["lsIter"][1] == 3 and his["mu"][1] == 0.25
+    assert his["obj"][1] == pytest.approx(0.5 * 0.375 ** 2)

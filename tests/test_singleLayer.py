@@ -1,10 +1,15 @@
-"""singleLayer: Taylor tests of J_K, J_b, J_Y and adjoint tests of their transposes."""
+"""singleLayer: Taylor tests of J_K, J_b, J_Y and adjoint tests of their transposes; every activation."""
+
+import functools
 
 import numpy as np
 import pytest
+from helpers import ACTIVATIONS, elementwise
 
 from checkDerivative import adjointTest, checkDerivative
+from sinActivation import sinActivation
 from singleLayer import singleLayer
+from smoothRelU import smoothRelU
 from support.vecmat import vec
 
 n, nf, m = 30, 7, 5
@@ -90,3 +95,48 @@ def test_integers_are_promoted_to_float64():
     Z = singleLayer(np.ones((2, 3), dtype=int), 1, np.ones((4, 2), dtype=int))[0]
     assert Z.dtype == np.float64
     np.testing.assert_allclose(Z, np.tanh(3.0))
+
+
+# ------------------------------------------------------------------ every activation, act=
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_derivative_passes_taylor_test(name):
+    rng = np.random.default_rng(2)
+    Y = rng.standard_normal((40, 6)) * 0.3        # many entries inside |y| <= eta for smoothRelu
+    passed, _ = checkDerivative(elementwise(ACTIVATIONS[name]), Y, rng=rng, verbose=False)
+    assert passed
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_singleLayer_with_the_activation_passes_taylor_and_adjoint_tests(name):
+    rng = np.random.default_rng(6)
+    n, nf, m = 25, 4, 6
+    K, b, Y = 0.5 * rng.standard_normal((nf, m)), 0.05, rng.standard_normal((n, nf))
+    okK, _ = checkDerivative(lambda K: singleLayer(K, b, Y, name)[0::4][:2], K, rng=rng, verbose=False)
+    okY, _ = checkDerivative(lambda Y: singleLayer(K, b, Y, name)[0::6], Y, rng=rng, verbose=False)
+    assert okK and okY
+    Z, JKt, Jbt, JYt, JK, Jb, JY = singleLayer(K, b, Y, name)
+    for J, Jt, shape in [(JK, JKt, K.shape), (Jb, Jbt, ()), (JY, JYt, Y.shape)]:
+        passed, relErr = adjointTest(J, Jt, rng.standard_normal(shape), rng.standard_normal(Z.shape))
+        assert passed, relErr
+
+
+def test_non_default_eta_through_partial():
+    act = functools.partial(smoothRelU, eta=0.5)
+    Z = singleLayer(np.eye(2), 0.0, np.array([[0.25, -1.0]]), act)[0]
+    np.testing.assert_allclose(Z, [[0.75 ** 2 / 2, 0.0]], rtol=1e-15)
+
+
+@pytest.mark.parametrize("act", [smoothRelU, sinActivation])
+def test_no_derivative_and_float32(act):
+    Y = np.linspace(-1, 1, 7, dtype=np.float32)
+    A, dA = act(Y, doDerivative=False)
+    assert dA is None and A.dtype == np.float32
+    A, dA = act(Y)
+    assert A.dtype == dA.dtype == np.float32
+
+
+def test_a_layer_whose_YK_plus_b_is_near_1e305_everywhere_returns_Z_1():
+    Y = np.ones((60_000, 1))                       # Y K + b = 1e305 in 60000 entries: their sum overflows
+    Z, JKt, *_ = singleLayer(np.array([[1e305]]), 0.0, Y)
+    assert np.all(Z == 1.0)
+    assert np.all(JKt(np.ones_like(Z)) == 0.0)     # tanh' = 0 there

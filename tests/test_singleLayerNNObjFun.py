@@ -1,9 +1,13 @@
-"""singleLayerNNObjFun: gradient (Taylor test) and the Gauss-Newton Hessian."""
+"""singleLayerNNObjFun: gradient (Taylor test) and the Gauss-Newton Hessian; every activation; the
+classifier bias (W with m+1 rows), splitX, and the course's block-diagonal H option (``hessian="course"``).
+"""
 
 import numpy as np
 import pytest
+from helpers import ACTIVATIONS
 
 from checkDerivative import adjointTest, checkDerivative
+from newtonCG import newtonCG
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX
 from softMax import softMax
@@ -131,3 +135,119 @@ def test_float32_stays_float32(problem):
     assert Ec.dtype == dE.dtype == H(dE).dtype == np.float32
     Ec64 = singleLayerNNObjFun(x, Y, C, m)[0]
     np.testing.assert_allclose(Ec, Ec64, rtol=1e-5)
+
+
+# ------------------------------------------------------------------ every activation
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_objective_gradient_with_the_activation_passes_taylor_test(name):
+    rng = np.random.default_rng(7)
+    n, nf, m, nc = 30, 3, 5, 4
+    Y, C = rng.standard_normal((n, nf)), np.eye(nc)[rng.integers(nc, size=n)]
+    x = 0.5 * rng.standard_normal(nf * m + 1 + m * nc)
+    passed, _ = checkDerivative(lambda x: singleLayerNNObjFun(x, Y, C, m, act=name)[:2], x, rng=rng,
+                                verbose=False)
+    assert passed
+
+
+# ------------------------------------------------------------------ the classifier bias (W with m+1 rows)
+nBias = 40      # examples of the bias tests (nf, m, nc as above)
+
+
+@pytest.fixture
+def biasData():
+    rng = np.random.default_rng(7)
+    Y = rng.standard_normal((nBias, nf))
+    C = rng.random((nBias, nc))
+    C /= C.sum(axis=1, keepdims=True)
+    return Y, C, rng
+
+
+def test_splitX_with_bias_gives_W_m_plus_1_rows_and_is_the_inverse_of_stacking():
+    x = np.arange(nf * m + 1 + (m + 1) * nc, dtype=float)
+    K, b, W = splitX(x, nf, m, nc, bias=True)
+    assert K.shape == (nf, m) and W.shape == (m + 1, nc) and b == nf * m
+    np.testing.assert_array_equal(np.concatenate([vec(K), [b], vec(W)]), x)
+    with pytest.raises(ValueError, match=r"its length is the one with the classifier bias; pass bias=True"):
+        splitX(x, nf, m, nc)
+    with pytest.raises(ValueError, match=r"length nf\*m \+ 1 \+ \(m\+1\)\*nc = 6\*5 \+ 1 \+ 6\*3 = 49, "
+                                         r"got shape \(48,\)"):
+        splitX(x[:-1], nf, m, nc, bias=True)
+
+
+def test_objective_with_bias_is_the_softMax_of_the_layer(biasData):
+    Y, C, rng = biasData
+    x = rng.standard_normal(nf * m + 1 + (m + 1) * nc)
+    K, b, W = splitX(x, nf, m, nc, bias=True)
+    Ec, dE, _ = singleLayerNNObjFun(x, Y, C, m, bias=True)
+    Z = singleLayer(K, b, Y)[0]
+    E, dEW, _, dEZ, _ = softMax(W, Z, C, bias=True)
+    assert Ec == pytest.approx(E, rel=1e-15)
+    np.testing.assert_allclose(splitX(dE, nf, m, nc, bias=True)[2], dEW, rtol=1e-13)
+    with pytest.raises(ValueError, match="pass bias=True"):
+        singleLayerNNObjFun(x, Y, C, m)
+
+
+@pytest.mark.parametrize("hessian", ["full", "course"])
+def test_objective_with_bias_gradient_passes_taylor_test_and_H_is_symmetric_psd(biasData, hessian):
+    Y, C, rng = biasData
+    x = rng.standard_normal(nf * m + 1 + (m + 1) * nc)
+    assert checkDerivative(lambda x: singleLayerNNObjFun(x, Y, C, m, hessian=hessian, bias=True)[:2], x,
+                           rng=rng, verbose=False)[0]
+    H = singleLayerNNObjFun(x, Y, C, m, hessian=hessian, bias=True)[2]
+    u, v = rng.standard_normal((2, x.size))
+    assert abs(u @ H(v) - v @ H(u)) <= 1e-13 * np.linalg.norm(u) * np.linalg.norm(H(v))
+    assert v @ H(v) > 0
+
+
+def test_course_hessian_is_block_diagonal_with_the_1e5_shift(biasData):
+    Y, C, rng = biasData
+    x = rng.standard_normal(nf * m + 1 + (m + 1) * nc)
+    H = singleLayerNNObjFun(x, Y, C, m, hessian="course", bias=True)[2]
+    nKb = nf * m + 1
+    vKb = np.concatenate([rng.standard_normal(nKb), np.zeros(x.size - nKb)])
+    vW = np.concatenate([np.zeros(nKb), rng.standard_normal(x.size - nKb)])
+    assert np.all(H(vKb)[nKb:] == 0) and np.all(H(vW)[:nKb] == 0)   # no (K, b)-W coupling
+    K, b, W = splitX(x, nf, m, nc, bias=True)
+    Z = singleLayer(K, b, Y)[0]
+    d2EW = softMax(W, Z, C, bias=True, hessianShift=1e-5)[2]
+    np.testing.assert_allclose(H(vW)[nKb:], vec(d2EW(vW[nKb:])), rtol=1e-12)
+
+
+def test_full_gauss_newton_H_converges_faster_than_the_courses_on_the_inverse_crime():
+    """With CG given room (adaptive forcing, 100 steps) the coupling between (K, b) and W pays.
+
+    With the course's CG defaults (tolCG 1e-2, 10 steps, pcg's least-residual iterate) the two
+    Hessians end within 10% of each other after 20 iterations: the short CG solve, not H, limits.
+    """
+    rng = np.random.default_rng(3)
+    n, nf, nc, m = 500, 50, 10, 40            # the slides' inverse crime, with the course's bias
+    Ktrue, Wtrue = rng.standard_normal((nf, m)), rng.standard_normal((m + 1, nc))
+    Y = rng.standard_normal((n, nf))
+    S = singleLayer(Ktrue, 0.1, Y)[0] @ Wtrue[:m] + Wtrue[m]
+    Cobs = np.exp(S - S.max(axis=1, keepdims=True))
+    Cobs /= Cobs.sum(axis=1, keepdims=True)
+    x0 = 0.1 * rng.standard_normal(nf * m + 1 + (m + 1) * nc)
+    final = {}
+    for hessian in ("full", "course"):
+        def fun(x, h=hessian):
+            return singleLayerNNObjFun(x, Y, Cobs, m, hessian=h, bias=True)
+        param = {"maxIter": 20, "forcing": "adaptive", "maxIterCG": 100, "verbose": False}
+        _, his, _ = newtonCG(fun, x0, param)
+        final[hessian] = his["obj"][-1]
+    Emin = -np.sum(Cobs * np.log(Cobs)) / n
+    assert final["full"] - Emin < 0.5 * (final["course"] - Emin), final
+
+
+@pytest.mark.parametrize("hessian", ["full", "course"])
+def test_H_includes_the_regularisers_Hessian(problem, hessian):
+    """With reg = genTikhonov(lam), H v grows by exactly lam v (Hess R = lam I): the Newton step sees R.
+
+    Catches an H that drops ``+ d2R(v)`` (the gradient keeps R, so only H shows it).
+    """
+    from genTikhonov import genTikhonov
+
+    x, Y, C, rng = problem
+    lam, v = 0.37, rng.standard_normal(x.size)
+    H0 = singleLayerNNObjFun(x, Y, C, m, hessian=hessian)[2]
+    HR = singleLayerNNObjFun(x, Y, C, m, reg=lambda x: genTikhonov(x, lam), hessian=hessian)[2]
+    np.testing.assert_allclose(HR(v) - H0(v), lam * v, rtol=1e-12, atol=1e-14)

@@ -1,10 +1,9 @@
-"""crossEntropy and softMax: values, Taylor tests (with exact Hessians) and symmetry."""
+"""softMax: Taylor tests with exact Hessians, symmetry; the classifier bias (W with m+1 rows)."""
 
 import numpy as np
 import pytest
 
 from checkDerivative import adjointTest, checkDerivative
-from crossEntropy import crossEntropy
 from softMax import softMax
 
 n, m, nc = 40, 6, 4
@@ -17,23 +16,6 @@ def data():
     C = rng.random((n, nc))
     C /= C.sum(axis=1, keepdims=True)
     return W, Z, C, rng
-
-
-def test_cross_entropy_matches_the_formula(data):
-    W, Z, C, _ = data
-    S = Z @ W
-    P = np.exp(S) / np.exp(S).sum(axis=1, keepdims=True)
-    E = crossEntropy(S, C)[0]
-    np.testing.assert_allclose(E, -np.sum(C * np.log(P)) / n, rtol=1e-14)
-    assert softMax(W, Z, C)[0] == E
-
-
-def test_cross_entropy_is_stable_for_huge_scores():
-    S = np.array([[1e300, -1e300, 0.0], [800.0, 0.0, -800.0]])
-    C = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
-    E, dES, _ = crossEntropy(S, C)
-    assert np.isfinite(E) and np.isfinite(dES).all()
-    np.testing.assert_allclose(E, (2e300 + 0.0) / 2, rtol=1e-15)
 
 
 def test_gradient_and_hessian_w_r_t_W_pass_taylor_test(data):
@@ -72,14 +54,72 @@ def test_hessians_are_symmetric_and_psd(data):
         assert np.vdot(v, d2E(v)) >= 0
 
 
-def test_cross_entropy_gradient_passes_taylor_test_in_S(data):
-    W, Z, C, rng = data
-    passed, _ = checkDerivative(lambda S: crossEntropy(S, C), Z @ W, rng=rng, verbose=False)
+# ------------------------------------------------------------------ the classifier bias S = [Z, 1] W
+nf, mBias, ncBias = 6, 5, 3     # the bias tests' sizes (features of the layer, hidden units, classes)
+
+
+@pytest.fixture
+def biasData():
+    rng = np.random.default_rng(7)
+    Y = rng.standard_normal((n, nf))
+    C = rng.random((n, ncBias))
+    C /= C.sum(axis=1, keepdims=True)
+    return Y, C, rng
+
+
+def test_softMax_bias_row_is_added_to_every_row_of_S(biasData):
+    _, C, rng = biasData
+    Z, W = rng.standard_normal((n, mBias)), rng.standard_normal((mBias + 1, ncBias))
+    S = Z @ W[:mBias] + W[mBias]
+    P = np.exp(S) / np.exp(S).sum(axis=1, keepdims=True)
+    E = softMax(W, Z, C, bias=True)[0]
+    np.testing.assert_allclose(E, -np.sum(C * np.log(P)) / n, rtol=1e-14)
+    # the same as no bias with Z extended by a column of ones
+    np.testing.assert_allclose(E, softMax(W, np.column_stack([Z, np.ones(n)]), C)[0], rtol=1e-15)
+
+
+@pytest.mark.parametrize("which", ["W", "Z"])
+def test_softMax_with_bias_gradients_and_exact_hessians_pass_taylor_test(biasData, which):
+    _, C, rng = biasData
+    Z, W = rng.standard_normal((n, mBias)), rng.standard_normal((mBias + 1, ncBias))
+
+    def f(X):
+        E, dEW, d2EW, dEZ, d2EZ = softMax(X, Z, C, bias=True) if which == "W" else softMax(W, X, C, bias=True)
+        return (E, dEW, d2EW) if which == "W" else (E, dEZ, d2EZ)
+
+    passed, table = checkDerivative(f, W if which == "W" else Z, rng=rng, verbose=False)
     assert passed
+    order2 = np.log2(table[5:10, 3] / table[6:11, 3])   # exact Hessian: E2 = O(h^3)
+    assert np.all(order2 > 2.8), order2
 
 
-def test_value_only_matches(data):
-    W, Z, C, _ = data
-    S = Z @ W
-    E, dES, d2ES = crossEntropy(S, C, doDerivative=False)
-    assert dES is None and d2ES is None and E == crossEntropy(S, C)[0]
+def test_softMax_hessianShift_adds_shift_times_v(biasData):
+    _, C, rng = biasData
+    Z, W = rng.standard_normal((n, mBias)), rng.standard_normal((mBias + 1, ncBias))
+    VW, VZ = rng.standard_normal(W.shape), rng.standard_normal(Z.shape)
+    _, _, d2EW, _, d2EZ = softMax(W, Z, C, bias=True)
+    _, _, d2EWs, _, d2EZs = softMax(W, Z, C, bias=True, hessianShift=1e-5)
+    np.testing.assert_allclose(d2EWs(VW), d2EW(VW) + 1e-5 * VW, rtol=1e-13, atol=1e-17)
+    np.testing.assert_allclose(d2EZs(VZ), d2EZ(VZ) + 1e-5 * VZ, rtol=1e-13, atol=1e-17)
+
+
+@pytest.mark.parametrize("rows", [mBias - 1, mBias + 2, 2 * mBias])
+@pytest.mark.parametrize("bias", [False, True])
+def test_softMax_rejects_W_of_any_other_size(biasData, rows, bias):
+    _, C, rng = biasData
+    expected = mBias + 1 if bias else mBias
+    plus = r" \+ 1" if bias else ""
+    with pytest.raises(ValueError, match=rf"W must have Z.shape\[1\]{plus} = {expected} "
+                                         rf"rows.*got W with shape \({rows}, {ncBias}\)"):
+        softMax(rng.standard_normal((rows, ncBias)), rng.standard_normal((n, mBias)), C, bias=bias)
+
+
+def test_the_bias_is_never_guessed_from_the_size_of_W(biasData):
+    _, C, rng = biasData
+    Z = rng.standard_normal((n, mBias))
+    with pytest.raises(ValueError, match=r"W has m\+1 rows; if its last row is the classifier bias"):
+        softMax(rng.standard_normal((mBias + 1, ncBias)), Z, C)
+    with pytest.raises(ValueError, match=r"W has m rows; pass bias=False"):
+        softMax(rng.standard_normal((mBias, ncBias)), Z, C, bias=True)
+    with pytest.raises(TypeError, match="bias must be True or False, got int 1"):
+        softMax(rng.standard_normal((mBias + 1, ncBias)), Z, C, bias=1)

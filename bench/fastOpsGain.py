@@ -1,0 +1,140 @@
+"""What each helper of support/fastOps.py gains: value + gradient and H(v) with it and without it, same run.
+
+    python bench/fastOpsGain.py            # writes bench/fastOpsGain.md
+    python bench/fastOpsGain.py --sizes slide --reps 5 --out /tmp/g.md
+
+"Without" puts numpy's plain call back in the lecture file's place (the helper's name in that
+module is pointed at the plain call), one helper at a time, all helpers off, and all on; the
+variants take turns, batch by batch, and each keeps its best batch (ms). A ratio below 1 means
+the helper pays.
+"""
+
+import argparse
+import contextlib
+import os
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.append(os.path.join(ROOT, "bench"))
+
+from machineClass import describe  # noqa: E402
+
+import crossEntropy as crossEntropyModule  # noqa: E402
+import tanhActivation as tanhModule  # noqa: E402
+from bench import SIZES, problem  # noqa: E402
+from singleLayerNNObjFun import singleLayerNNObjFun  # noqa: E402
+from support import fastOps  # noqa: E402
+
+
+def plainFirstRowMax(S):
+    return S.argmax(axis=1)[:, None] == np.arange(S.shape[1])
+
+
+def plainRowSum(X, where=None, keepdims=False):
+    return np.sum(X, axis=1, where=True if where is None else where, keepdims=keepdims)
+
+
+# each helper and how to put numpy's plain call back in its place: (module, name, plain)
+PLAIN = {
+    "byColumns": [(crossEntropyModule, "byColumns", lambda S: S)],
+    "firstRowMax": [(crossEntropyModule, "firstRowMax", plainFirstRowMax)],
+    "rowSum": [(crossEntropyModule, "rowSum", plainRowSum)],
+    "tanh": [(tanhModule, "tanh", np.tanh)],
+    "blasThreadsBySize": [(fastOps, "SMALL_WORK", 0)],
+}
+
+
+@contextlib.contextmanager
+def without(names):
+    saved = [(module, name, getattr(module, name)) for key in names for module, name, _ in PLAIN[key]]
+    for key in names:
+        for module, name, plain in PLAIN[key]:
+            setattr(module, name, plain)
+    try:
+        yield
+    finally:
+        for module, name, value in saved:
+            setattr(module, name, value)
+
+
+def timeVariants(Y, C, x, v, m, variants, reps, minBatch=0.05):
+    """Best batch time (s) of value + gradient and of H(v) for each variant; the variants take turns."""
+    best = {name: [np.inf, np.inf] for name in variants}
+    outs = {}
+    for name, off in variants.items():
+        with without(off):
+            outs[name] = singleLayerNNObjFun(x, Y, C, m)
+            t0 = time.perf_counter()
+            singleLayerNNObjFun(x, Y, C, m)
+            once = time.perf_counter() - t0
+    number = max(1, int(minBatch / max(once, 1e-6)))
+    for _ in range(reps):
+        for name, off in variants.items():
+            with without(off):
+                H = singleLayerNNObjFun(x, Y, C, m)[2]
+                for k, f in enumerate((lambda: singleLayerNNObjFun(x, Y, C, m), lambda H=H: H(v))):
+                    t0 = time.perf_counter()
+                    for _ in range(number):
+                        f()
+                    best[name][k] = min(best[name][k], (time.perf_counter() - t0) / number)
+    ref = outs["all helpers"]
+    for name, out in outs.items():     # the helpers change the rounding only
+        assert abs(out[0] - ref[0]) <= 1e-12 * abs(ref[0]), name
+        assert np.linalg.norm(out[1] - ref[1]) <= 1e-12 * np.linalg.norm(ref[1]), name
+    return best
+
+
+def measureGains(sizes, reps):
+    """{size: {variant: [value + gradient, H(v)] best times (s)}} for ``sizes`` ({name: (n, nf, m, nc)})."""
+    variants = {"all helpers": []} | {f"without {k}": [k] for k in PLAIN} | {"no helper": list(PLAIN)}
+    rows = {}
+    for size, (n, nf, m, nc) in sizes.items():
+        Y, C, x, v = problem((n, nf, m, nc), np.float64, np.random.default_rng(1))
+        rows[size] = timeVariants(Y, C, x, v, m, variants, reps)
+        print(size, {k: [round(1e3 * t, 3) for t in ts] for k, ts in rows[size].items()}, flush=True)
+    return rows
+
+
+def gainTables(rows):
+    """The markdown tables of ``measureGains``' result: each helper's with / without ratio."""
+    out = []
+    for k, what in enumerate(("value + gradient", "H(v)")):
+        out += [f"#### {what}", "", "| size | all helpers | no helper | all / none | "
+                + " | ".join(f"with / without `{h}`" for h in PLAIN) + " |",
+                "|---|---:|---:|---:|" + "---:|" * len(PLAIN)]
+        for size, best in rows.items():
+            allOn, none = best["all helpers"][k], best["no helper"][k]
+            out.append(f"| {size} | {1e3 * allOn:.3f} | {1e3 * none:.3f} | {allOn / none:.2f} | " + " | ".join(
+                f"{allOn / best[f'without {h}'][k]:.2f}" for h in PLAIN) + " |")
+        out.append("")
+    return out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=",".join(SIZES))
+    parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--out", default=os.path.join(ROOT, "bench", "fastOpsGain.md"))
+    args = parser.parse_args(argv)
+    load0, t0 = os.getloadavg()[0], time.perf_counter()
+    rows = measureGains({s: SIZES[s] for s in args.sizes.split(",")}, args.reps)
+    out = ["# What each helper of support/fastOps.py gains", "",
+           f"`python bench/fastOpsGain.py {' '.join(argv or sys.argv[1:])}`".replace(" `", "`"), "",
+           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {time.perf_counter() - t0:.0f} s; load average "
+           f"(1 min) {load0:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (a shared machine).", "",
+           "```", *describe().splitlines(), "```", "",
+           "float64, ms, best batch of each variant, the variants taking turns in one process. "
+           "Ratio = with the helper / without it (numpy's plain call in its place): below 1, the helper pays.", ""]
+    out += gainTables(rows)
+    with open(args.out, "w") as fh:
+        fh.write("\n".join(out))
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""What several test files share (not a test module).
+
+- ``ACTIVATIONS`` and ``elementwise``: the three activations by name, and one as a function for
+  checkDerivative (test_singleLayer, test_singleLayerNNObjFun, test_smoothRelU);
+- ``writeIDX``, ``digits``, ``mnistFolder``: MNIST's IDX files, written byte by byte from the format
+  (test_loadMNISTImages, test_loadMNISTLabels, test_setupMNIST).
+"""
+
+import gzip
+import struct
+
+import numpy as np
+
+from sinActivation import sinActivation
+from smoothRelU import smoothRelU
+from tanhActivation import tanhActivation
+
+ACTIVATIONS = {"tanh": tanhActivation, "smoothRelu": smoothRelU, "sine": sinActivation}
+
+
+def elementwise(act):
+    """Y -> (sigma(Y), v -> sigma'(Y) .* v): the activation as a function for checkDerivative."""
+    def fun(Y):
+        A, dA = act(Y)
+        return A, lambda V: dA * V
+    return fun
+
+
+def writeIDX(path, magic, sizes, payload, gz=False):
+    """An IDX file at ``path``: magic and sizes as big-endian int32, then ``payload`` (bytes)."""
+    content = struct.pack(f">{1 + len(sizes)}i", magic, *sizes) + bytes(payload)
+    path.write_bytes(gzip.compress(content, mtime=0) if gz else content)
+    return path
+
+
+def digits(n, seed=0):
+    """n random 28 x 28 uint8 images with 0 and 255 present, and labels cycling through 0..9."""
+    images = np.random.default_rng(seed).integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+    images[:, 0, 0], images[:, 27, 27] = 0, 255
+    return images, np.arange(n, dtype=np.uint8) % 10
+
+
+def mnistFolder(folder, n=60, seed=0, gz=False, spelling="train-{}-idx{}-ubyte"):
+    """A folder with MNIST training files of n digits; returns (images, labels) as written."""
+    folder.mkdir(exist_ok=True)
+    images, labels = digits(n, seed)
+    ext = ".gz" if gz else ""
+    writeIDX(folder / (spelling.format("images", 3) + ext), 2051, (n, 28, 28), images.tobytes(), gz)
+    writeIDX(folder / (spelling.format("labels", 1) + ext), 2049, (n,), labels.tobytes(), gz)
+    return images, labels

@@ -1,0 +1,15 @@
+"""exSingleLayerNN.py: its derivative checks pass and the inverse crime is fitted."""
+
+from scriptRunner import ROOT, run
+
+
+def test_exSingleLayerNN_checks_pass_and_the_inverse_crime_is_fitted():
+    result = run("exSingleLayerNN.py", "--seed", "1", "--maxIter", "30")
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "FAILED" not in out and "all derivative checks passed: True" in out
+    fit = [line for line in out.splitlines() if line.startswith("after 30 iterations")][0]
+    gap, start = (float(w.strip("(),")) for w in fit.split() if w[0].isdigit() and "e" in w)
+    assert gap < 0.05 * start
+    figures = ROOT / "figures"
+    assert (figures / "nonConvexity.png").exists() and (figures / "inverseCrimeConvergence.png").exists()

@@ -1,0 +1,13 @@
+"""sinActivation: the Taylor test catches a wrong derivative of the sine."""
+
+import numpy as np
+import pytest
+
+from checkDerivative import checkDerivative
+
+
+@pytest.mark.parametrize("wrong", [lambda Y: -np.cos(Y), lambda Y: np.sin(Y)])
+def test_taylor_test_catches_a_wrong_sine_derivative(wrong):
+    Y = np.random.default_rng(5).standard_normal((10, 3))
+    passed, _ = checkDerivative(lambda Y: (np.sin(Y), lambda V: wrong(Y) * V), Y, rng=5, verbose=False)
+    assert not passed
