@@ -1,4 +1,4 @@
-"""Run one of the repository's scripts as a student would, headless, for the tests (not a test module)."""
+"""Run the repository's scripts and its notebook as a student would, headless (for the tests only)."""
 
 import os
 import pathlib
@@ -20,3 +20,22 @@ def runScript(script, *args, timeout=300):
     result = run(script, *args, timeout=timeout)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
+
+
+def runNotebook(nb, timeout=600):
+    """``nb`` (an nbformat notebook) executed top to bottom as Jupyter would, headless, in the repository.
+
+    The kernel is ipykernel in this interpreter (not whichever "python3" kernel Jupyter finds first);
+    figures go inline as in Jupyter; RuntimeWarnings are errors, as for the scripts. A cell's error stays
+    in its outputs (the run goes on), so that a test can name the cell.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]))
+    env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+           "PYTHONWARNINGS": "error::RuntimeWarning"}
+    NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
+                   resources={"metadata": {"path": str(ROOT)}}).execute(env=env)
+    return nb
