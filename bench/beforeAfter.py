@@ -31,8 +31,11 @@ def worker(folder, sizes, reps):
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     from bench import bestTime, problem  # imports the lecture files of ROOT: drop them again
 
-    for name in [k for k, mod in sys.modules.items()       # the lecture files and support/ of ROOT
-                 if os.path.abspath(getattr(mod, "__file__", None) or "/").startswith(ROOT + os.sep)]:
+    def ours(mod):  # a lecture file or a support/ module of ROOT; not a package of a venv inside ROOT
+        path = os.path.abspath(getattr(mod, "__file__", None) or "/")
+        return os.path.dirname(path) == ROOT or path.startswith(os.path.join(ROOT, "support") + os.sep)
+
+    for name in [k for k, mod in sys.modules.items() if ours(mod)]:
         del sys.modules[name]
     sys.path[:] = [folder] + [p for p in sys.path if os.path.abspath(p or ".") != ROOT]
     from singleLayerNNObjFun import singleLayerNNObjFun

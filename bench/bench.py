@@ -313,7 +313,9 @@ def beforeAfter(rev, sizes, quick):
         for _ in range(1 if quick else 3):
             for key, folder in folders.items():
                 out = subprocess.run([sys.executable, ba.__file__, "--worker", folder, "--sizes", ",".join(names),
-                                      "--reps", "2" if quick else "5"], capture_output=True, text=True, check=True)
+                                      "--reps", "2" if quick else "5"], capture_output=True, text=True)
+                if out.returncode != 0:
+                    raise RuntimeError(f"timing the {key} version in {folder} failed:\n{out.stderr[-2000:]}")
                 for s, times in json.loads(out.stdout.strip().splitlines()[-1]).items():
                     best[key][s] = list(np.minimum(best[key][s], times))
     return best
