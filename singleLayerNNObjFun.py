@@ -23,7 +23,7 @@ import numpy as np
 from crossEntropy import crossEntropy
 from singleLayer import singleLayer
 from support.checks import checkedBy, checkObjective, checkSplitX, xLength  # noqa: F401 (xLength for users)
-from support.fastOps import blasThreadsBySize
+from support.fastOps import blasThreadsBySize, examplesInParallel
 from support.vecmat import mat, vec
 
 COURSE_SHIFT = 1e-5   # the shift the course's softMax.m adds to its Hessian mat-vecs
@@ -31,6 +31,7 @@ COURSE_SHIFT = 1e-5   # the shift the course's softMax.m adds to its Hessian mat
 
 @blasThreadsBySize   # small problems: one BLAS thread
 @checkedBy(checkObjective)
+@examplesInParallel  # large problems: the examples split over the cores (E is a mean over them)
 def singleLayerNNObjFun(x, Y, C, m, act="tanh", doDerivative=True, reg=None, hessian="full", bias=False,
                         probabilities=True):
     """``[Ec,dE,H] = singleLayerNNObjFun(x,Y,C,m)``: cross entropy of the network, gradient, Gauss-Newton H.

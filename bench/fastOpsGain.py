@@ -30,6 +30,7 @@ from support import fastOps  # noqa: E402
 # each helper and how to put numpy's plain call back in its place: (module, name, plain)
 PLAIN = {
     "blasThreadsBySize": [(fastOps, "SMALL_WORK", 0)],
+    "examplesInParallel": [(fastOps, "PARALLEL_WORK", np.inf)],
 }
 
 

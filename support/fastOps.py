@@ -1,17 +1,25 @@
-"""Speed behind singleLayer and the objectives built on it, in one place: BLAS threads by problem size.
+"""Speed behind singleLayer and the objectives built on it, in one place.
 
 ``blasThreadsBySize`` chooses the BLAS thread count where the problem size is known. On a small
 problem a second OpenBLAS thread gains microseconds and, when the other core is busy (another
 job, or SciPy's own OpenBLAS runtime keeping its threads spinning), loses a scheduler time slice
 per call (milliseconds: a split product returns only when both halves are done). Small problems
-therefore run on one BLAS thread, large ones keep the default; ``bench/results.md`` shows the
-gain with and without it (``python bench/fastOpsGain.py``), ``bench/threadTrap.md`` every script
-with one and two threads.
+therefore run on one BLAS thread, large ones keep the default.
+
+``examplesInParallel`` splits a large objective's examples over the cores: BLAS threads help
+only the matrix products, while numpy's elementwise passes (tanh, sigma', the cross entropy's
+rows), most of the time on a tall problem such as 50000 x 50, run on one core.
+
+``bench/results.md`` shows the gain with and without each (``python bench/fastOpsGain.py``),
+``bench/threadTrap.md`` every script with one and two threads.
 """
 
+import concurrent.futures
 import contextlib
+import contextvars
 import functools
 import inspect
+import os
 
 import numpy as np
 
@@ -83,3 +91,80 @@ def blasThreadsBySize(fun):
         return out
 
     return sized
+
+
+# ------------------------------------------------------------------ the examples split over the cores
+PARALLEL_WORK = 2**24       # examples x unknowns from which an objective's examples are split over the cores
+MIN_BLOCK = 1000            # no block of fewer examples
+
+
+def cores():
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@functools.lru_cache(maxsize=1)
+def workers():
+    """The worker threads of ``inParallel``, one per core, started once."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=cores(), thread_name_prefix="examples")
+
+
+def inParallel(calls):
+    """Run the zero-argument ``calls`` at once on the worker threads; their results, in order.
+
+    Each call runs in a copy of this thread's context (so lecture code called from checked
+    code still trusts its arguments); an exception in a call is raised here.
+    """
+    futures = [workers().submit(contextvars.copy_context().run, call) for call in calls]
+    return [future.result() for future in futures]
+
+
+def examplesInParallel(objFun):
+    """Decorate an objective ``objFun(x, Y, C, ..., reg=None, hessian="full")`` -> ``(E, dE, H)``.
+
+    The objective is a mean over the examples (the rows of Y and C): with blocks of n_j rows,
+
+        E = sum_j (n_j / n) E_j,   dE = sum_j (n_j / n) dE_j,   H v = sum_j (n_j / n) H_j v,
+
+    and the regulariser is added once. On a large problem (n x len(x) >= ``PARALLEL_WORK``)
+    and a machine with more than one core, each core computes one block, each on one BLAS
+    thread: numpy's elementwise passes (tanh, exp, sigma', the cross entropy's rows) run on
+    one core otherwise. The numbers are the serial ones up to the order of the sums (a few
+    units in the last place); blocks are fixed by n and the core count, so a run repeats
+    exactly on the same machine. ``hessian="course"`` (its 1e-5 shift is not a mean over the
+    examples) and small problems run as written.
+    """
+    signature = inspect.signature(objFun)
+
+    @functools.wraps(objFun)
+    def split(*args, **kwargs):
+        a = signature.bind(*args, **kwargs)
+        a.apply_defaults()
+        a = a.arguments
+        x, Y, C, reg = a["x"], a["Y"], a["C"], a["reg"]
+        n = Y.shape[0]
+        blocks = min(cores(), n // MIN_BLOCK)
+        if blocks < 2 or n * x.size < PARALLEL_WORK or a.get("hessian", "full") != "full":
+            return objFun(**a)
+        edges = [n * j // blocks for j in range(blocks + 1)]
+        weights = [(j1 - j0) / n for j0, j1 in zip(edges, edges[1:])]
+        parts = [functools.partial(objFun, **dict(a, Y=Y[j0:j1], C=C[j0:j1], reg=None))
+                 for j0, j1 in zip(edges, edges[1:])]
+        with oneBlasThread():
+            outs = inParallel(parts)
+        E = sum(w * Ej for w, (Ej, _, _) in zip(weights, outs))
+        Rc, dR, d2R = reg(x) if reg is not None else (0, 0, None)
+        if outs[0][1] is None:                                   # doDerivative=False
+            return E + Rc, None, None
+        dE = sum(w * dEj for w, (_, dEj, _) in zip(weights, outs))
+        Hs = [Hj for _, _, Hj in outs]
+
+        def H(v):
+            with oneBlasThread():
+                Hvs = inParallel([functools.partial(Hj, v) for Hj in Hs])
+            Hv = sum(w * Hjv for w, Hjv in zip(weights, Hvs))
+            return Hv if d2R is None else Hv + d2R(v)
+
+        return E + Rc, dE + dR, H
+
+    return split
