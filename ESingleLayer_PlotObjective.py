@@ -113,8 +113,8 @@ ax.set_xlabel("tW")
 ax.set_ylabel("tK")
 ax.set_zlabel("E")
 ax.set_title("the same as a surface", fontsize=10)
-heightK, concaveK = drawSlice(fig.add_subplot(2, 2, 3), tLine, EK, "dK (tW = 0)")
-heightW, concaveW = drawSlice(fig.add_subplot(2, 2, 4), tLine, EW, "dW (tK = 0)")
+heightK, concaveK = drawSlice(fig.add_subplot(2, 2, 3), tLine, EK, "dK (tW = 0)", step="tK")
+heightW, concaveW = drawSlice(fig.add_subplot(2, 2, 4), tLine, EW, "dW (tK = 0)", step="tW")
 for name, height, count in [("dK", heightK, concaveK), ("dW", heightW, concaveW)]:
     print(f"along {name} on [-{args.range:g}, {args.range:g}]: the graph rises at most {max(height, 0):.3g} "
           f"above a chord; E'' < 0 at {count} of {tLine.size} points")

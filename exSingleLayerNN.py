@@ -121,7 +121,7 @@ ax.set_xlabel("s (along dK)")
 ax.set_ylabel("t (along dW)")
 ax.set_zlabel("E")
 ax.set_title("the same as a surface", fontsize=10)
-heightK, concaveK = drawSlice(fig.add_subplot(2, 2, 3), tLine, alongK, "dK (t = 0)")
+heightK, concaveK = drawSlice(fig.add_subplot(2, 2, 3), tLine, alongK, "dK (t = 0)", step="s")
 heightW, concaveW = drawSlice(fig.add_subplot(2, 2, 4), tLine, alongW, "dW (s = 0)")
 print(f"along dK: E rises up to {max(heightK, 0):.3g} above a chord, E'' < 0 at {concaveK} of {tLine.size} "
       f"points (not convex); along dW: {max(heightW, 0):.3g} and {concaveW} (convex)")

@@ -40,8 +40,8 @@ def worstChord(t, e):
     return best
 
 
-def drawSlice(ax, t, e, direction, what="E"):
-    """E along one direction: the graph, its worst chord, and the intervals where E'' < 0 shaded."""
+def drawSlice(ax, t, e, direction, what="E", step="t"):
+    """E along one direction (the step called ``step``): the graph, its worst chord, E'' < 0 shaded."""
     mask = concave(e)
     dt = t[1] - t[0]
     starts = np.flatnonzero(mask & ~np.roll(mask, 1))
@@ -60,7 +60,7 @@ def drawSlice(ax, t, e, direction, what="E"):
         verdict = f"not convex: the graph lies {height:.2g} above a chord"
     else:
         verdict = "convex on this grid: every chord lies above the graph"
-    ax.set_xlabel(f"step t along {direction}")
+    ax.set_xlabel(f"step {step} along {direction}")
     ax.set_ylabel(what)
     ax.set_title(f"along {direction}: {verdict}", fontsize=9)
     ax.legend(fontsize=7, loc="best")
