@@ -4,6 +4,8 @@
   checkDerivative (test_singleLayer, test_singleLayerNNObjFun, test_smoothRelU);
 - ``writeIDX``, ``digits``, ``mnistFolder``: MNIST's IDX files, written byte by byte from the format
   (test_loadMNISTImages, test_loadMNISTLabels, test_setupMNIST);
+- ``classProbabilities``: random class probabilities C, rows summing to 1 (the fixture
+  ``classifierData`` in conftest.py, test_softMax);
 - ``courseSessionOrSkip``: the Octave session with the course's toolbox, or the test skipped saying
   what is missing (the cross-checks in crosscheck/; the fixture ``session`` in crosscheck/conftest.py).
 """
@@ -62,6 +64,12 @@ def mnistFolder(folder, n=60, seed=0, gz=False, spelling="train-{}-idx{}-ubyte")
     writeIDX(folder / (spelling.format("images", 3) + ext), 2051, (n, 28, 28), images.tobytes(), gz)
     writeIDX(folder / (spelling.format("labels", 1) + ext), 2049, (n,), labels.tobytes(), gz)
     return images, labels
+
+
+def classProbabilities(rng, n, nc):
+    """n x nc class probabilities: random, each row summing to 1."""
+    C = rng.random((n, nc))
+    return C / C.sum(axis=1, keepdims=True)
 
 
 def courseSessionOrSkip(drivers=None):
