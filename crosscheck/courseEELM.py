@@ -30,13 +30,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crosscheck.courseLayout import fromCourse, toCourse  # noqa: E402
-from crosscheck.courseSession import (  # noqa: E402
-    CourseSession,
-    OctaveUnavailableError,
-    ToolboxError,
-    ToolboxNotSetError,
-    octaveString,
-)
+from crosscheck.courseSession import driverSession, octaveString  # noqa: E402
 from experiments.extremeLearning import (  # noqa: E402
     COURSE_MNIST,
     COURSE_PEAKS,
@@ -50,13 +44,6 @@ from experiments.extremeLearning import (  # noqa: E402
 )
 
 DRIVERS = ROOT / "crosscheck" / "courseEELM"
-
-
-def courseSession(toolbox=None):
-    """An Octave session with the course's toolbox ($NUMDL_MATLAB) and our drivers on its path."""
-    session = CourseSession(toolbox)
-    session.eval(f"addpath({octaveString(DRIVERS.as_posix())});")
-    return session
 
 
 def relDiff(a, b):
@@ -146,10 +133,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="small sizes and few iterations (seconds)")
     parser.add_argument("--experiments", nargs="+", choices=("Peaks", "MNIST"), default=["Peaks", "MNIST"])
     args = parser.parse_args()
-    try:
-        session = courseSession()
-    except (ToolboxNotSetError, ToolboxError, OctaveUnavailableError) as err:
-        sys.exit(f"courseEELM: {err}")
+    session = driverSession(DRIVERS, "courseEELM")
     print(f"GNU Octave {session.version}; the course's toolbox: {session.toolbox}", flush=True)
     quick = {"maxIter": 3, "maxIterCG": 10} if args.quick else None
     try:

@@ -32,13 +32,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crosscheck.courseLayout import toCourse, xFromCourse, xToCourse  # noqa: E402
-from crosscheck.courseSession import (  # noqa: E402
-    CourseSession,
-    OctaveUnavailableError,
-    ToolboxError,
-    ToolboxNotSetError,
-    octaveString,
-)
+from crosscheck.courseSession import driverSession, octaveString  # noqa: E402
 from experiments.peaksExperiment import (  # noqa: E402
     COURSE,
     DATA,
@@ -56,13 +50,6 @@ DRIVERS = ROOT / "crosscheck" / "coursePeaks"
 EXPERIMENTS = ("NewtonCG", "SGD", "VarPro")
 ITERATIONS = {"NewtonCG": ("maxIterSD", "maxIter", "maxIterCG"), "SGD": ("epochs",),
               "VarPro": ("maxIterSD", "maxIter")}        # the settings our drivers take as arguments
-
-
-def courseSession(toolbox=None):
-    """An Octave session with the course's toolbox ($NUMDL_MATLAB) and our drivers on its path."""
-    session = CourseSession(toolbox)
-    session.eval(f"addpath({octaveString(DRIVERS.as_posix())});")
-    return session
 
 
 # ------------------------------------------------------------------ the two layouts of x (courseLayout)
@@ -195,10 +182,7 @@ def main():
                         help="200 training and 400 validation points, few iterations (seconds, not minutes)")
     parser.add_argument("--experiments", nargs="+", choices=EXPERIMENTS, default=list(EXPERIMENTS))
     args = parser.parse_args()
-    try:
-        session = courseSession()
-    except (ToolboxNotSetError, ToolboxError, OctaveUnavailableError) as err:
-        sys.exit(f"coursePeaks: {err}")
+    session = driverSession(DRIVERS, "coursePeaks")
     try:
         for experiment in args.experiments:
             if args.quick:

@@ -43,6 +43,7 @@ oct2py is imported only when a session starts. Octave runs as
 import contextlib
 import os
 import pathlib
+import sys
 import types
 
 import numpy as np
@@ -240,3 +241,21 @@ class CourseSession:
         except Exception:  # noqa: BLE001 - the old process is gone anyway
             pass
 
+
+def driverSession(drivers, program=None, toolbox=None):
+    """A CourseSession with the folder ``drivers`` of our .m drivers on its path, in front of the toolbox.
+
+    The start of ``crosscheck/courseEELM.py`` and ``crosscheck/coursePeaks.py``, whose drivers
+    (``crosscheck/courseEELM/``, ``crosscheck/coursePeaks/``) call the course's files as its scripts do.
+    With ``program`` (the script's name), a missing Octave or toolbox ends the script with one line,
+    ``program: what is missing``, instead of raising ToolboxNotSetError, ToolboxError or
+    OctaveUnavailableError.
+    """
+    try:
+        session = CourseSession(toolbox)
+    except (ToolboxNotSetError, ToolboxError, OctaveUnavailableError) as err:
+        if program is None:
+            raise
+        sys.exit(f"{program}: {err}")
+    session.eval(f"addpath({octaveString(pathlib.Path(drivers).as_posix())});")
+    return session

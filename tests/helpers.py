@@ -3,14 +3,30 @@
 - ``ACTIVATIONS`` and ``elementwise``: the three activations by name, and one as a function for
   checkDerivative (test_singleLayer, test_singleLayerNNObjFun, test_smoothRelU);
 - ``writeIDX``, ``digits``, ``mnistFolder``: MNIST's IDX files, written byte by byte from the format
-  (test_loadMNISTImages, test_loadMNISTLabels, test_setupMNIST).
+  (test_loadMNISTImages, test_loadMNISTLabels, test_setupMNIST);
+- ``classProbabilities``: random class probabilities C, rows summing to 1 (the fixture
+  ``classifierData`` in conftest.py, test_softMax);
+- ``courseSessionOrSkip``: the Octave session with the course's toolbox, or the test skipped saying
+  what is missing (the cross-checks in crosscheck/; the fixture ``session`` in crosscheck/conftest.py).
 """
 
 import gzip
+import os
+import shutil
 import struct
 
 import numpy as np
+import pytest
 
+from crosscheck.courseSession import (
+    INSTALL_HINT,
+    CourseSession,
+    OctaveUnavailableError,
+    ToolboxError,
+    ToolboxNotSetError,
+    driverSession,
+    toolboxDir,
+)
 from sinActivation import sinActivation
 from smoothRelU import smoothRelU
 from tanhActivation import tanhActivation
@@ -48,3 +64,36 @@ def mnistFolder(folder, n=60, seed=0, gz=False, spelling="train-{}-idx{}-ubyte")
     writeIDX(folder / (spelling.format("images", 3) + ext), 2051, (n, 28, 28), images.tobytes(), gz)
     writeIDX(folder / (spelling.format("labels", 1) + ext), 2049, (n,), labels.tobytes(), gz)
     return images, labels
+
+
+def classProbabilities(rng, n, nc):
+    """n x nc class probabilities: random, each row summing to 1."""
+    C = rng.random((n, nc))
+    return C / C.sum(axis=1, keepdims=True)
+
+
+def courseSessionOrSkip(drivers=None):
+    """A session with the course's toolbox (and the folder ``drivers`` on its path), or the test skipped.
+
+    $NUMDL_MATLAB unset or no Octave: skipped with the reason (failed with REQUIRE_OCTAVE=1);
+    $NUMDL_MATLAB set to a folder that is not the toolbox: failed, with one line naming it.
+    """
+    try:
+        toolbox = toolboxDir()
+    except ToolboxNotSetError as err:
+        unavailable(str(err))
+    except ToolboxError as err:
+        pytest.fail(str(err), pytrace=False)
+    if shutil.which("octave-cli") is None:
+        unavailable(INSTALL_HINT)
+    try:
+        return CourseSession(toolbox) if drivers is None else driverSession(drivers, toolbox=toolbox)
+    except OctaveUnavailableError as err:
+        unavailable(str(err))
+
+
+def unavailable(reason):
+    """Skip the test with ``reason``; fail it instead when REQUIRE_OCTAVE=1 (CI)."""
+    if os.environ.get("REQUIRE_OCTAVE") == "1":
+        pytest.fail(f"REQUIRE_OCTAVE=1 but {reason}", pytrace=False)
+    pytest.skip(reason)

@@ -300,7 +300,11 @@ def orders(table):
 
 @pytest.mark.parametrize("delta", [1e-4, 1e-5])
 def test_a_derivative_off_by_a_tiny_constant_fails_although_the_first_orders_are_2(delta):
-    """Catches a verdict that accepts when any (not all) of the usable orders look right."""
+    """Catches a verdict that reads the orders of the first (largest) steps instead of the smallest ones.
+
+    All of the last three orders are below 1.8 here, so ``np.any`` for ``np.all`` in the verdict
+    passes it too: test_the_verdict_fails_when_only_some_of_the_last_three_orders_are_2 catches that.
+    """
     passed, table = checkDerivative(offByConstant(delta), np.ones(1), v=np.ones(1), verbose=False)
     o = orders(table)
     assert np.all(o[:6] > 1.9), o          # order 2 for the first steps ...

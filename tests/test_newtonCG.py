@@ -235,8 +235,12 @@ def bowlWithHessian(h):
 
 
 def test_a_first_trial_that_increases_f_is_rejected_with_c1_positive():
-    """h = 0.4: the first trial lands at -1.5 x, f grows by 1.125; only mu = 1/2 decreases f.
-    Catches a sign error in f(x + mu s) < f(x) + c1 mu g's (which would accept the increase)."""
+    """h = 0.4: the first trial lands at -1.5 x, f grows from 0.5 to 1.125; mu = 1/2 decreases f.
+
+    Catches a line search that takes the first trial. Not a flipped sign, f(x) - c1 mu g's: with
+    c1 = 0.1 that allows f to grow only to 0.75 and rejects this trial too;
+    test_sufficient_decrease_rejects_an_increase_that_a_flipped_sign_would_accept catches it.
+    """
     _, his, _ = newtonCG(bowlWithHessian(0.4), np.ones(1), {"maxIter": 1, "c1": 0.1, **QUIET})
     assert his["lsIter"][1] == 2 and his["obj"][1] < his["obj"][0]
 

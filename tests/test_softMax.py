@@ -2,24 +2,14 @@
 
 import numpy as np
 import pytest
+from helpers import classProbabilities
 
 from checkDerivative import adjointTest, checkDerivative
 from softMax import softMax
 
-n, m, nc = 40, 6, 4
 
-
-@pytest.fixture
-def data():
-    rng = np.random.default_rng(2)
-    W, Z = rng.standard_normal((m, nc)), rng.standard_normal((n, m))
-    C = rng.random((n, nc))
-    C /= C.sum(axis=1, keepdims=True)
-    return W, Z, C, rng
-
-
-def test_gradient_and_hessian_w_r_t_W_pass_taylor_test(data):
-    W, Z, C, rng = data
+def test_gradient_and_hessian_w_r_t_W_pass_taylor_test(classifierData):
+    W, Z, C, rng = classifierData
 
     def f(W):
         E, dEW, d2EW, dEZ, d2EZ = softMax(W, Z, C)
@@ -31,8 +21,8 @@ def test_gradient_and_hessian_w_r_t_W_pass_taylor_test(data):
     assert np.all(order2 > 2.8), order2
 
 
-def test_gradient_and_hessian_w_r_t_Z_pass_taylor_test(data):
-    W, Z, C, rng = data
+def test_gradient_and_hessian_w_r_t_Z_pass_taylor_test(classifierData):
+    W, Z, C, rng = classifierData
 
     def f(Z):
         E, dEW, d2EW, dEZ, d2EZ = softMax(W, Z, C)
@@ -44,8 +34,8 @@ def test_gradient_and_hessian_w_r_t_Z_pass_taylor_test(data):
     assert np.all(order2 > 2.8), order2
 
 
-def test_hessians_are_symmetric_and_psd(data):
-    W, Z, C, rng = data
+def test_hessians_are_symmetric_and_psd(classifierData):
+    W, Z, C, rng = classifierData
     E, dEW, d2EW, dEZ, d2EZ = softMax(W, Z, C)
     for d2E, shape in [(d2EW, W.shape), (d2EZ, Z.shape)]:
         passed, relErr = adjointTest(d2E, d2E, rng.standard_normal(shape), rng.standard_normal(shape))
@@ -55,16 +45,14 @@ def test_hessians_are_symmetric_and_psd(data):
 
 
 # ------------------------------------------------------------------ the classifier bias S = [Z, 1] W
-nf, mBias, ncBias = 6, 5, 3     # the bias tests' sizes (features of the layer, hidden units, classes)
+n, nf, mBias, ncBias = 40, 6, 5, 3   # the bias tests' sizes (examples, features, hidden units, classes)
 
 
 @pytest.fixture
 def biasData():
     rng = np.random.default_rng(7)
     Y = rng.standard_normal((n, nf))
-    C = rng.random((n, ncBias))
-    C /= C.sum(axis=1, keepdims=True)
-    return Y, C, rng
+    return Y, classProbabilities(rng, n, ncBias), rng
 
 
 def test_softMax_bias_row_is_added_to_every_row_of_S(biasData):

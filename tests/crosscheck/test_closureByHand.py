@@ -9,7 +9,6 @@ cross-checks), the Python block in a fresh interpreter at the repository root.
 import os
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 
@@ -17,21 +16,12 @@ import numpy as np
 import pytest
 
 from crosscheck.courseLayout import xToCourse
-from crosscheck.courseSession import (
-    INSTALL_HINT,
-    CourseSession,
-    OctaveUnavailableError,
-    ToolboxError,
-    ToolboxNotSetError,
-    toolboxDir,
-)
 from singleLayer import singleLayer
 from singleLayerNNObjFun import splitX
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 README = ROOT / "crosscheck" / "README.md"
 HEADING = "## Cross-check one closure by hand"
-REQUIRED = os.environ.get("REQUIRE_OCTAVE") == "1"
 
 
 def section():
@@ -43,30 +33,6 @@ def section():
 
 def block(language, which=0):
     return re.findall(rf"```{language}\n(.*?)```", section(), re.S)[which]
-
-
-def unavailable(reason):
-    if REQUIRED:
-        pytest.fail(f"REQUIRE_OCTAVE=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def session():
-    try:
-        toolbox = toolboxDir()
-    except ToolboxNotSetError as err:
-        unavailable(str(err))
-    except ToolboxError as err:
-        pytest.fail(str(err), pytrace=False)
-    if shutil.which("octave-cli") is None:
-        unavailable(INSTALL_HINT)
-    try:
-        octave = CourseSession(toolbox)
-    except OctaveUnavailableError as err:
-        unavailable(str(err))
-    yield octave
-    octave.exit()
 
 
 @pytest.fixture(scope="module")

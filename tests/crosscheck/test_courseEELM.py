@@ -6,32 +6,15 @@ few CG steps, where the two agree to rounding (long CG runs amplify rounding: se
 crosscheck/README.md). Target runtime: < 10 s.
 """
 
-import os
-import shutil
-
 import pytest
+from helpers import courseSessionOrSkip
 
 
 @pytest.fixture(scope="module")
 def course():
     from crosscheck import courseEELM
-    from crosscheck.courseSession import (
-        INSTALL_HINT,
-        OctaveUnavailableError,
-        ToolboxError,
-        ToolboxNotSetError,
-    )
 
-    try:
-        if shutil.which("octave-cli") is None:
-            raise OctaveUnavailableError(INSTALL_HINT)
-        session = courseEELM.courseSession()
-    except ToolboxError as err:
-        pytest.fail(str(err), pytrace=False)
-    except (OctaveUnavailableError, ToolboxNotSetError) as err:
-        if os.environ.get("REQUIRE_OCTAVE") == "1":
-            pytest.fail(f"REQUIRE_OCTAVE=1 but {err}", pytrace=False)
-        pytest.skip(str(err))
+    session = courseSessionOrSkip(courseEELM.DRIVERS)
     yield courseEELM, session
     session.exit()
 

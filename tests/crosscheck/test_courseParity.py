@@ -10,7 +10,6 @@ crosscheck/courseParity.py; every row it produces is asserted here.
 
 import os
 import pathlib
-import shutil
 import subprocess
 import sys
 
@@ -20,49 +19,18 @@ import pytest
 from crosscheck import courseParity
 from crosscheck.courseSession import (
     ENV,
-    INSTALL_HINT,
     MARKER,
     SHIMS,
     CourseCallError,
     CourseSession,
     OctaveDiedError,
-    OctaveUnavailableError,
     ToolboxError,
     ToolboxNotSetError,
     toolboxDir,
 )
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-REQUIRED = os.environ.get("REQUIRE_OCTAVE") == "1"
 ROWS = {}          # check name -> its rows, from this run (the README test reads them)
-
-
-def unavailable(reason):
-    if REQUIRED:
-        pytest.fail(f"REQUIRE_OCTAVE=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def toolbox():
-    try:
-        return toolboxDir()
-    except ToolboxNotSetError as err:
-        unavailable(str(err))
-    except ToolboxError as err:
-        pytest.fail(str(err), pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def session(toolbox):
-    if shutil.which("octave-cli") is None:
-        unavailable(INSTALL_HINT)
-    try:
-        octave = CourseSession(toolbox)
-    except OctaveUnavailableError as err:
-        unavailable(str(err))
-    yield octave
-    octave.exit()
 
 
 def rowsOf(session, check):

@@ -10,11 +10,9 @@ to a one-ulp change of its input. Our scripts themselves: tests/test_ESingleLaye
 Target runtime: < 20 s.
 """
 
-import os
-import shutil
-
 import numpy as np
 import pytest
+from helpers import courseSessionOrSkip
 from scipy.sparse.linalg import LinearOperator
 
 from crosscheck.courseLayout import toCourse
@@ -43,23 +41,8 @@ def ulp(x, seed):
 @pytest.fixture(scope="module")
 def course():
     from crosscheck import coursePeaks
-    from crosscheck.courseSession import (
-        INSTALL_HINT,
-        OctaveUnavailableError,
-        ToolboxError,
-        ToolboxNotSetError,
-    )
-    required = os.environ.get("REQUIRE_OCTAVE") == "1"
-    try:
-        if shutil.which("octave-cli") is None:
-            raise OctaveUnavailableError(INSTALL_HINT)
-        session = coursePeaks.courseSession()
-    except ToolboxError as err:
-        pytest.fail(str(err), pytrace=False)
-    except (OctaveUnavailableError, ToolboxNotSetError) as err:
-        if required:
-            pytest.fail(f"REQUIRE_OCTAVE=1 but {err}", pytrace=False)
-        pytest.skip(str(err))
+
+    session = courseSessionOrSkip(coursePeaks.DRIVERS)
     yield coursePeaks, session
     session.exit()
 
