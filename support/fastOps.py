@@ -10,14 +10,14 @@ with one and two threads.
 """
 
 import contextlib
+import contextvars
 import functools
 import inspect
 
 import numpy as np
 
-from support.checks import INSIDE
-
 SMALL_WORK = 2**24          # examples x unknowns below which the products gain nothing from a 2nd thread
+CHOSEN = contextvars.ContextVar("blasThreadsChosen", default=False)   # True inside a call that chose
 
 
 # ------------------------------------------------------------------ BLAS threads by problem size
@@ -47,38 +47,61 @@ def oneBlasThread():
                 lib.set_num_threads(threads)
 
 
-def blasThreadsBySize(fun):
-    """Decorate a lecture function ``fun(first, ..., Y, ...)``: small problems run on one BLAS thread.
+@contextlib.contextmanager
+def threadsChosen(small):
+    """The block on one BLAS thread if ``small``, else on the default; decorated calls in it pass through."""
+    token = CHOSEN.set(True)
+    try:
+        with oneBlasThread() if small else contextlib.nullcontext():
+            yield
+    finally:
+        CHOSEN.reset(token)
 
-    The work of its matrix products is about ``Y.shape[0] * size(first)`` (examples times
-    unknowns: x of an objective, K of a layer); below ``SMALL_WORK`` the call, and every
-    closure it returns when later called, runs on one BLAS thread. Calls from inside the
-    lecture's code (one lecture function calling another) pass straight through.
+
+def blasThreadsBySize(fun=None, *, examples="Y", weights=None):
+    """Decorate a lecture function: small problems run on one BLAS thread.
+
+    ``@blasThreadsBySize`` on ``fun(first, ..., Y, ...)``; where the examples or the weights
+    sit in other arguments, ``@blasThreadsBySize(examples="Z")`` or ``(weights="K")``. The
+    work of its matrix products is about (rows of ``examples``: a vector is one example)
+    times (entries of ``weights``, default the first argument): examples times unknowns, x
+    of an objective, K of a layer, W of the classifier. Below ``SMALL_WORK`` the call, and
+    every closure it returns when later called, runs on one BLAS thread. The outermost
+    decorated call chooses: the decorated functions it calls pass straight through.
     """
-    names = list(inspect.signature(fun).parameters)
+    if fun is None:
+        return functools.partial(blasThreadsBySize, examples=examples, weights=weights)
+    position = {name: i for i, name in enumerate(inspect.signature(fun).parameters)}
+    weights = weights or next(iter(position))
+    for name in (examples, weights):
+        if name not in position:
+            raise TypeError(f"blasThreadsBySize: {fun.__name__} has no argument {name!r}")
+
+    def given(name, args, kwargs):
+        return args[position[name]] if len(args) > position[name] else kwargs[name]
 
     def small(args, kwargs):
         try:
-            first = args[0] if args else kwargs[names[0]]
-            Y = args[names.index("Y")] if len(args) > names.index("Y") else kwargs["Y"]
-            return np.shape(Y)[0] * np.size(first) < SMALL_WORK
+            X, W = given(examples, args, kwargs), given(weights, args, kwargs)
+            return (np.shape(X)[0] if np.ndim(X) == 2 else 1) * np.size(W) < SMALL_WORK
         except (KeyError, IndexError, ValueError, TypeError):
             return False                        # the checks will say what is wrong
 
     def oneThread(f):
         @functools.wraps(f)
         def onOneThread(*args, **kwargs):
-            with oneBlasThread():
+            with threadsChosen(True):
                 return f(*args, **kwargs)
         return onOneThread
 
     @functools.wraps(fun)
     def sized(*args, **kwargs):
-        if INSIDE.get() or not small(args, kwargs):
+        if CHOSEN.get():                        # an enclosing decorated call has chosen
             return fun(*args, **kwargs)
-        with oneBlasThread():
+        isSmall = small(args, kwargs)
+        with threadsChosen(isSmall):
             out = fun(*args, **kwargs)
-        if isinstance(out, tuple):
+        if isSmall and isinstance(out, tuple):
             return tuple(oneThread(f) if callable(f) else f for f in out)
         return out
 
