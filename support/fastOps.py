@@ -4,9 +4,10 @@
 problem a second OpenBLAS thread gains microseconds and, when the other core is busy (another
 job, or SciPy's own OpenBLAS runtime keeping its threads spinning), loses a scheduler time slice
 per call (milliseconds: a split product returns only when both halves are done). Small problems
-therefore run on one BLAS thread, large ones keep the default; ``bench/results.md`` shows the
-gain with and without it (``python bench/fastOpsGain.py``), ``bench/threadTrap.md`` every script
-with one and two threads.
+therefore run on one BLAS thread, large ones keep the default; ``threadsBySize`` applies the same
+rule to a block of code whose size is known (the SVD of EELM_Peaks). ``bench/results.md`` shows
+the gain with and without it (``python bench/fastOpsGain.py``), ``bench/threadTrap.md`` every
+script with one and two threads.
 """
 
 import contextlib
@@ -48,11 +49,12 @@ def oneBlasThread():
 
 
 @contextlib.contextmanager
-def threadsChosen(small):
-    """The block on one BLAS thread if ``small``, else on the default; decorated calls in it pass through."""
+def threadsBySize(work):
+    """The block on one BLAS thread if ``work`` (examples x unknowns) is below ``SMALL_WORK``, else on
+    the default; decorated calls in it pass through."""
     token = CHOSEN.set(True)
     try:
-        with oneBlasThread() if small else contextlib.nullcontext():
+        with oneBlasThread() if work < SMALL_WORK else contextlib.nullcontext():
             yield
     finally:
         CHOSEN.reset(token)
@@ -80,17 +82,17 @@ def blasThreadsBySize(fun=None, *, examples="Y", weights=None):
     def given(name, args, kwargs):
         return args[position[name]] if len(args) > position[name] else kwargs[name]
 
-    def small(args, kwargs):
+    def work(args, kwargs):
         try:
             X, W = given(examples, args, kwargs), given(weights, args, kwargs)
-            return (np.shape(X)[0] if np.ndim(X) == 2 else 1) * np.size(W) < SMALL_WORK
+            return (np.shape(X)[0] if np.ndim(X) == 2 else 1) * np.size(W)
         except (KeyError, IndexError, ValueError, TypeError):
-            return False                        # the checks will say what is wrong
+            return SMALL_WORK                   # the checks will say what is wrong
 
     def oneThread(f):
         @functools.wraps(f)
         def onOneThread(*args, **kwargs):
-            with threadsChosen(True):
+            with threadsBySize(0):
                 return f(*args, **kwargs)
         return onOneThread
 
@@ -98,10 +100,10 @@ def blasThreadsBySize(fun=None, *, examples="Y", weights=None):
     def sized(*args, **kwargs):
         if CHOSEN.get():                        # an enclosing decorated call has chosen
             return fun(*args, **kwargs)
-        isSmall = small(args, kwargs)
-        with threadsChosen(isSmall):
+        size = work(args, kwargs)
+        with threadsBySize(size):
             out = fun(*args, **kwargs)
-        if isSmall and isinstance(out, tuple):
+        if size < SMALL_WORK and isinstance(out, tuple):
             return tuple(oneThread(f) if callable(f) else f for f in out)
         return out
 

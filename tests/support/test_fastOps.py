@@ -158,6 +158,15 @@ def test_adversarial_work_counts_the_weights_of_K_not_the_perturbation(libs, mon
     assert seen and all(t == 1 for counts in seen for t in counts), seen
 
 
+def test_threadsBySize_runs_a_small_block_on_one_thread_and_a_large_one_on_the_default(libs):
+    before = threads()
+    with fastOps.threadsBySize(fastOps.SMALL_WORK - 1):
+        assert threads() == [1] * len(before)
+    with fastOps.threadsBySize(fastOps.SMALL_WORK):
+        assert threads() == before
+    assert threads() == before
+
+
 def test_a_misnamed_argument_is_an_error_at_decoration():
     with pytest.raises(TypeError, match="no argument 'Z'"):
         fastOps.blasThreadsBySize(examples="Z")(lambda W, Y: None)
