@@ -59,7 +59,7 @@ from experiments.extremeLearning import (
     singularValues,
     trainW,
 )
-from support.scripts import parseArguments, saveFigure, showFigures, smallProblemThreads
+from support.scripts import parseArguments, saveFigure, showFigures
 
 
 def parseArgs():
@@ -85,7 +85,6 @@ def parseArgs():
 
 if __name__ == "__main__":
     args = parseArgs()
-    smallProblemThreads()                  # 8000 x 200: one BLAS thread is as fast, and kind to shared cores
     rng = np.random.default_rng(args.seed)
     param = {**COURSE_PEAKS["param"], "maxIter": args.maxIter, "maxIterCG": args.maxIterCG}
 
