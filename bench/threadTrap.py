@@ -26,7 +26,7 @@ from machineClass import describe  # noqa: E402
 
 SCRIPTS = ["ESingleLayer_PeaksNewtonCG.py", "ESingleLayer_PeaksSGD.py", "ESingleLayer_PeaksVarPro.py",
            "ESingleLayer_PlotObjective.py", "exSingleLayerNN.py", "exSingleLayerPeaks.py", "exAdversarial.py",
-           "exSingleLayerMNIST.py", "exLearningTheWeights.py"]
+           "exSingleLayerMNIST.py", "exLearningTheWeights.py", "EELM_Peaks.py"]
 BEFORE = "4abfc0d"      # main before the thread choice by problem size and the fastOps helpers
 
 
