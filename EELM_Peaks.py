@@ -56,9 +56,10 @@ from experiments.extremeLearning import (
     features,
     peaksData,
     randomWeights,
+    singularValues,
     trainW,
 )
-from support.scripts import parseArguments, saveFigure, showFigures, smallProblemThreads
+from support.scripts import parseArguments, saveFigure, showFigures
 
 
 def parseArgs():
@@ -84,7 +85,6 @@ def parseArgs():
 
 if __name__ == "__main__":
     args = parseArgs()
-    smallProblemThreads()                  # 8000 x 200: one BLAS thread is as fast, and kind to shared cores
     rng = np.random.default_rng(args.seed)
     param = {**COURSE_PEAKS["param"], "maxIter": args.maxIter, "maxIterCG": args.maxIterCG}
 
@@ -104,7 +104,7 @@ if __name__ == "__main__":
 
 # %% 3. Singular values of Z for sin, tanh and ReLU (the course's first subplot)
 if __name__ == "__main__":
-    sv = {a: np.linalg.svd(features(Y, K, b, activation(a)), compute_uv=False) for a in args.acts}
+    sv = {a: singularValues(features(Y, K, b, activation(a))) for a in args.acts}
     for a, s in sv.items():
         rank = int(np.sum(s > s[0] * max(Y.shape[0], m) * np.finfo(float).eps))
         print(f"{a:>4}: singular values of Z ({n} x {m}): largest {s[0]:.3g}, smallest {s[-1]:.2g}, "

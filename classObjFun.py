@@ -22,9 +22,11 @@ from newtonCG import CHOICES, DEFAULTS, newtonCG
 from softMax import softMax
 from support.checks import checkedBy
 from support.checksVarPro import checkClassObjFun, checkSolveClassObjFun
+from support.fastOps import blasThreadsBySize
 from support.vecmat import mat, vec
 
 
+@blasThreadsBySize(examples="Z")   # small problems: one BLAS thread
 @checkedBy(checkClassObjFun)
 def classObjFun(W, Z, C, regW=None, bias=True, hessianShift=0.0):
     """``[J,dJ,H] = classObjFun(W,Z,C,paramRegW)``: cross entropy of S = [Z, 1] W plus R_W(W).

@@ -27,7 +27,7 @@ from singleLayer import singleLayer
 from singleLayerAdvObjFun import singleLayerAdvObjFun
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX
 from steepestDescent import steepestDescent
-from support.scripts import parseArguments, saveFigure, showFigures, smallProblemThreads
+from support.scripts import parseArguments, saveFigure, showFigures
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--seed", type=int, default=42, help="seed of every random number")
@@ -36,7 +36,6 @@ parser.add_argument("--maxIter", type=int, default=30, help="Newton-CG iteration
 parser.add_argument("--lam", type=float, default=1.0, help="regularisation of d: 0.5 lam ||d||^2")
 parser.add_argument("--eps", type=float, default=0.25, help="box |d_i| <= eps of the projected search")
 args = parseArguments(parser)   # a misspelt flag is an error (but under Jupyter)
-smallProblemThreads()           # one BLAS thread: small matrices gain nothing from two, lose on busy cores
 rng = np.random.default_rng(args.seed)
 
 

@@ -64,7 +64,7 @@ from experiments.learningTheWeights import (  # noqa: F401 (re-exported for a no
     widthNeeded,
 )
 from singleLayerNNObjFun import splitX
-from support.scripts import parseArguments, saveFigure, showFigures, smallProblemThreads
+from support.scripts import parseArguments, saveFigure, showFigures
 
 SIZES = {   # --size: quick (seconds, for a first look and the tests), default (about 2-3 minutes), full
     "quick": dict(peaksNp=300, peaksWidths=(2, 16, 64), peaksLearned=(2, 16), mnistTrain=200,
@@ -106,7 +106,6 @@ def parseArgs():
 
 if __name__ == "__main__":
     args = parseArgs()
-    smallProblemThreads()             # small matrices: one BLAS thread, kind to shared cores
     size = SIZES[args.size]
     seeds = list(range(args.seed, args.seed + args.nSeeds))
     mnistSeeds = seeds[:size["mnistSeeds"]]

@@ -23,7 +23,7 @@ from experiments.nonConvexity import drawSlice
 from newtonCG import newtonCG
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX, xLength
-from support.scripts import parseArguments, saveFigure, showFigures, smallProblemThreads
+from support.scripts import parseArguments, saveFigure, showFigures
 from support.vecmat import vec
 
 parser = argparse.ArgumentParser(
@@ -36,7 +36,6 @@ parser.add_argument("--maxIter", type=int, default=50, help="Newton-CG iteration
 parser.add_argument("--trials", action="store_true",
                     help="print every line-search trial, as the course's newtoncg.m does")
 args = parseArguments(parser)   # a misspelt flag is an error (but under Jupyter)
-smallProblemThreads()           # one BLAS thread: small matrices gain nothing from two, lose on busy cores
 rng = np.random.default_rng(args.seed)
 checks = {}                     # every derivative and adjoint check of this script: name -> passed
 

@@ -26,7 +26,7 @@ from sgd import sgd
 from singleLayer import singleLayer
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX
 from steepestDescent import steepestDescent
-from support.scripts import parseArguments, saveFigure, showFigures, smallProblemThreads
+from support.scripts import parseArguments, saveFigure, showFigures
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--seed", type=int, default=42, help="seed of every random number")
@@ -37,7 +37,6 @@ parser.add_argument("--maxIter", type=int, default=40, help="Newton-CG iteration
 parser.add_argument("--maxIterSD", type=int, default=400, help="steepest descent iterations")
 parser.add_argument("--epochs", type=int, default=20, help="SGD epochs")
 args = parseArguments(parser)   # a misspelt flag is an error (but under Jupyter)
-smallProblemThreads()           # one BLAS thread: small matrices gain nothing from two, lose on busy cores
 rng = np.random.default_rng(args.seed)
 
 # %% 1. Peaks data, split into training (80%) and validation (20%) points

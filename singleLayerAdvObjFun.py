@@ -23,9 +23,11 @@ import numpy as np
 from singleLayer import singleLayer
 from softMax import softMax
 from support.checks import checkAdversarial, checkedBy
+from support.fastOps import blasThreadsBySize
 from support.vecmat import mat, vec
 
 
+@blasThreadsBySize(weights="K")   # small problems: one BLAS thread
 @checkedBy(checkAdversarial)
 def singleLayerAdvObjFun(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=True, bias=False):
     """Loss of the perturbed examples Y + d against the desired classes C, gradient and GN Hessian in d.

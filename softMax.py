@@ -19,8 +19,10 @@ import numpy as np
 
 from crossEntropy import crossEntropy
 from support.checks import checkedBy, checkSoftMax
+from support.fastOps import blasThreadsBySize
 
 
+@blasThreadsBySize(examples="Z")   # small problems: one BLAS thread
 @checkedBy(checkSoftMax)
 def softMax(W, Z, C, bias=False, hessianShift=0.0, doDerivative=True, probabilities=True):
     """``[E,dEW,d2EW,dEZ,d2EZ] = softMax(W,Z,C)``: cross entropy of S = Z W, gradients, Hessian mat-vecs.

@@ -4,8 +4,8 @@
     python bench/threadTrap.py --busy 0 --before none --scripts exSingleLayerNN.py
 
 Each script runs as a student runs it (headless, its default flags) with OpenBLAS's thread
-count set to 1 and to 2 (``OPENBLAS_NUM_THREADS``, and ``NN_BLAS_THREADS`` so that the
-examples' own ``smallProblemThreads()`` uses the same count), for the lecture files now and,
+count set to 1 and to 2 (``OPENBLAS_NUM_THREADS``; ``NN_BLAS_THREADS`` too, which the
+scripts of earlier revisions read), for the lecture files now and,
 with ``--before REV``, for those of ``REV`` (default: the commit before the thread choice by
 problem size), the runs taking turns. ``--busy 1`` (default) keeps one core busy with a
 spinning process of its own for the whole run: a 2-core machine shared with one other job,
@@ -26,7 +26,7 @@ from machineClass import describe  # noqa: E402
 
 SCRIPTS = ["ESingleLayer_PeaksNewtonCG.py", "ESingleLayer_PeaksSGD.py", "ESingleLayer_PeaksVarPro.py",
            "ESingleLayer_PlotObjective.py", "exSingleLayerNN.py", "exSingleLayerPeaks.py", "exAdversarial.py",
-           "exSingleLayerMNIST.py", "exLearningTheWeights.py"]
+           "exSingleLayerMNIST.py", "exLearningTheWeights.py", "EELM_Peaks.py"]
 BEFORE = "4abfc0d"      # main before the thread choice by problem size and the fastOps helpers
 
 
@@ -42,7 +42,7 @@ def extract(rev, into):
 
 def runOnce(folder, script, threads, limit):
     env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": str(threads),
-           "NN_BLAS_THREADS": str(threads)}
+           "NN_BLAS_THREADS": str(threads)}      # read by the scripts of earlier revisions (--before)
     t0 = time.perf_counter()
     try:
         result = subprocess.run([sys.executable, script], cwd=folder, env=env, capture_output=True, text=True,

@@ -7,7 +7,8 @@ only the classifier W, a convex problem (the course's ``classObjFun`` + ``newton
     Z = sigma(Y K + b),     min_W  E([Z, 1] W, C) + 0.5 lambda ||W||^2
 
 This module holds the course's settings of its two scripts, the random weights,
-the training of W, the error the course prints and the Peaks class-region picture.
+the singular values of Z, the training of W, the error the course prints and the
+Peaks class-region picture.
 """
 
 import math
@@ -21,6 +22,7 @@ from setupPeaks import peaks, peaksClasses, setupPeaks
 from singleLayer import singleLayer
 from singleLayerNNObjFun import COURSE_SHIFT
 from support.checks import asPositiveInt, asRng
+from support.fastOps import threadsBySize
 
 COURSE_PEAKS = dict(seed=42, np=8000, nc=5, ns=256, trainFraction=0.8, npTest=2000, m=200, lam=1e-3,
                     param=dict(maxIter=30, tolCG=1e-3, maxIterCG=100))     # EELM_Peaks.m
@@ -59,6 +61,16 @@ def randomWeights(rng, nf, m, nc, scaleK=1.0, scaleW=1.0):
 def features(Y, K, b, act="tanh"):
     """Z = sigma(Y K + b): the random features (no derivatives)."""
     return singleLayer(K, b, Y, act, doDerivative=False)[0]
+
+
+def singularValues(Z):
+    """The singular values of Z, largest first (the course's ``svd(Z)``); a small Z on one BLAS thread.
+
+    The SVD is a sweep of matrix-vector products over the n rows of Z: the same size rule as
+    the lecture functions' (``support/fastOps.py``), with work n x m.
+    """
+    with threadsBySize(Z.size):
+        return np.linalg.svd(Z, compute_uv=False)
 
 
 def trainW(Z, C, W0, lam, param, verbose=0):

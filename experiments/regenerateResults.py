@@ -5,7 +5,7 @@
 
 runs each experiment's script (``ESingleLayer_Peaks*.py``, ``exSingleLayerMNIST.py``) as
 a student does, with its defaults, once per BLAS thread count (the environment's
-OPENBLAS/OMP/MKL_NUM_THREADS and NN_BLAS_THREADS set to it) and repeat, reads the
+OPENBLAS/OMP/MKL_NUM_THREADS set to it) and repeat, reads the
 errors or accuracies it prints, and writes a markdown table to ``experiments/results.md``:
 the range over the runs, every run's values, and where they differ why.
 
@@ -69,8 +69,7 @@ def runOnce(name, threads, quick):
     """Run the experiment's script with ``threads`` BLAS threads: its printed numbers and the wall time."""
     script, flags, kind, quickFlags = EXPERIMENTS[name]
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
-    env.update({k: str(threads) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                                          "NN_BLAS_THREADS")})
+    env.update({k: str(threads) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
     t = time.perf_counter()
     out = subprocess.run([sys.executable, script, *flags, *(quickFlags if quick else [])], cwd=ROOT, env=env,
                          capture_output=True, text=True)

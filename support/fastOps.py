@@ -4,7 +4,8 @@
 problem a second OpenBLAS thread gains microseconds and, when the other core is busy (another
 job, or SciPy's own OpenBLAS runtime keeping its threads spinning), loses a scheduler time slice
 per call (milliseconds: a split product returns only when both halves are done). Small problems
-therefore run on one BLAS thread, large ones keep the default.
+therefore run on one BLAS thread, large ones keep the default; ``threadsBySize`` applies the same
+rule to a block of code whose size is known (the SVD of EELM_Peaks).
 
 ``examplesInParallel`` splits a large objective's examples over the cores: BLAS threads help
 only the matrix products, while numpy's elementwise passes (tanh, sigma', the cross entropy's
@@ -23,9 +24,8 @@ import os
 
 import numpy as np
 
-from support.checks import INSIDE
-
 SMALL_WORK = 2**24          # examples x unknowns below which the products gain nothing from a 2nd thread
+CHOSEN = contextvars.ContextVar("blasThreadsChosen", default=False)   # True inside a call that chose
 
 
 # ------------------------------------------------------------------ BLAS threads by problem size
@@ -55,38 +55,62 @@ def oneBlasThread():
                 lib.set_num_threads(threads)
 
 
-def blasThreadsBySize(fun):
-    """Decorate a lecture function ``fun(first, ..., Y, ...)``: small problems run on one BLAS thread.
+@contextlib.contextmanager
+def threadsBySize(work):
+    """The block on one BLAS thread if ``work`` (examples x unknowns) is below ``SMALL_WORK``, else on
+    the default; decorated calls in it pass through."""
+    token = CHOSEN.set(True)
+    try:
+        with oneBlasThread() if work < SMALL_WORK else contextlib.nullcontext():
+            yield
+    finally:
+        CHOSEN.reset(token)
 
-    The work of its matrix products is about ``Y.shape[0] * size(first)`` (examples times
-    unknowns: x of an objective, K of a layer); below ``SMALL_WORK`` the call, and every
-    closure it returns when later called, runs on one BLAS thread. Calls from inside the
-    lecture's code (one lecture function calling another) pass straight through.
+
+def blasThreadsBySize(fun=None, *, examples="Y", weights=None):
+    """Decorate a lecture function: small problems run on one BLAS thread.
+
+    ``@blasThreadsBySize`` on ``fun(first, ..., Y, ...)``; where the examples or the weights
+    sit in other arguments, ``@blasThreadsBySize(examples="Z")`` or ``(weights="K")``. The
+    work of its matrix products is about (rows of ``examples``: a vector is one example)
+    times (entries of ``weights``, default the first argument): examples times unknowns, x
+    of an objective, K of a layer, W of the classifier. Below ``SMALL_WORK`` the call, and
+    every closure it returns when later called, runs on one BLAS thread. The outermost
+    decorated call chooses: the decorated functions it calls pass straight through.
     """
-    names = list(inspect.signature(fun).parameters)
+    if fun is None:
+        return functools.partial(blasThreadsBySize, examples=examples, weights=weights)
+    position = {name: i for i, name in enumerate(inspect.signature(fun).parameters)}
+    weights = weights or next(iter(position))
+    for name in (examples, weights):
+        if name not in position:
+            raise TypeError(f"blasThreadsBySize: {fun.__name__} has no argument {name!r}")
 
-    def small(args, kwargs):
+    def given(name, args, kwargs):
+        return args[position[name]] if len(args) > position[name] else kwargs[name]
+
+    def work(args, kwargs):
         try:
-            first = args[0] if args else kwargs[names[0]]
-            Y = args[names.index("Y")] if len(args) > names.index("Y") else kwargs["Y"]
-            return np.shape(Y)[0] * np.size(first) < SMALL_WORK
+            X, W = given(examples, args, kwargs), given(weights, args, kwargs)
+            return (np.shape(X)[0] if np.ndim(X) == 2 else 1) * np.size(W)
         except (KeyError, IndexError, ValueError, TypeError):
-            return False                        # the checks will say what is wrong
+            return SMALL_WORK                   # the checks will say what is wrong
 
     def oneThread(f):
         @functools.wraps(f)
         def onOneThread(*args, **kwargs):
-            with oneBlasThread():
+            with threadsBySize(0):
                 return f(*args, **kwargs)
         return onOneThread
 
     @functools.wraps(fun)
     def sized(*args, **kwargs):
-        if INSIDE.get() or not small(args, kwargs):
+        if CHOSEN.get():                        # an enclosing decorated call has chosen
             return fun(*args, **kwargs)
-        with oneBlasThread():
+        size = work(args, kwargs)
+        with threadsBySize(size):
             out = fun(*args, **kwargs)
-        if isinstance(out, tuple):
+        if size < SMALL_WORK and isinstance(out, tuple):
             return tuple(oneThread(f) if callable(f) else f for f in out)
         return out
 

@@ -1,8 +1,7 @@
-"""What the example scripts (``ex*.py``, ``ESingleLayer_*.py``) share: flags, figures, BLAS threads.
+"""What the example scripts (``ex*.py``, ``ESingleLayer_*.py``) share: flags and figures.
 
 - ``parseArguments``: the command line, or the defaults inside a Jupyter/IPython kernel;
-- ``saveFigure`` / ``showFigures``: figures to ``figures/<name>.png``, shown only where there is a screen;
-- ``smallProblemThreads``: one BLAS thread for the lecture's small problems.
+- ``saveFigure`` / ``showFigures``: figures to ``figures/<name>.png``, shown only where there is a screen.
 """
 
 import os
@@ -18,22 +17,6 @@ def parseArguments(parser):
     """``parser.parse_args()``: a misspelt flag is an error. Inside a Jupyter/IPython kernel, whose
     ``sys.argv`` holds the kernel's own flags, the defaults."""
     return parser.parse_args([] if isJupyter() else None)
-
-
-def smallProblemThreads(threads=None):
-    """Use one BLAS thread (or ``threads``; env NN_BLAS_THREADS overrides): the lecture's small problems.
-
-    Matrices of a few hundred rows gain nothing from a second BLAS thread and
-    lose a lot when the cores are shared (bench/ has the measurements). Large
-    (MNIST-size) products do gain from threads: scripts for them leave it alone.
-    Returns the threadpoolctl limiter (or None when threadpoolctl is missing).
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return None
-    threads = int(os.environ.get("NN_BLAS_THREADS") or threads or 1)
-    return threadpool_limits(threads, user_api="blas")
 
 
 def saveFigure(fig, name):

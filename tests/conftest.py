@@ -1,19 +1,14 @@
-"""Shared pytest setup: one BLAS thread for the tests' small matrices; the robustness counts at the end;
-the classifier's data of test_crossEntropy and test_softMax.
+"""Shared pytest setup: the robustness counts at the end of the run; the classifier's data of
+test_crossEntropy and test_softMax.
 
-The tests multiply matrices of at most a few hundred rows: a second BLAS thread
-buys nothing there and costs a lot when the two cores are shared (measured in
-``bench/``). ``NN_BLAS_THREADS=2 python -m pytest`` runs them with two.
+No BLAS thread limit for the session: the lecture functions run a small problem on one BLAS
+thread themselves (``support/fastOps.py``), as they do for a student.
 """
 
 import numpy as np
 import pytest
 from helpers import classProbabilities
 from robustnessCounts import summaryLines
-
-from support.scripts import smallProblemThreads
-
-_limits = smallProblemThreads()      # kept for the whole session
 
 
 @pytest.fixture

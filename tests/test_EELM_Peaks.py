@@ -16,8 +16,10 @@ from experiments.extremeLearning import (
     peaksData,
     randomWeights,
     relu,
+    singularValues,
     trainW,
 )
+from support.fastOps import blasLibraries
 
 SMALL = ["--np", "500", "--npTest", "200", "--m", "30", "--maxIter", "5"]
 
@@ -75,3 +77,19 @@ def test_the_split_is_80_20_and_the_test_points_are_separate():
     Y, C, iTrain, iVal, Yt, Ct = peaksData(np.random.default_rng(0), 100, ns=64, npTest=30)
     assert (iTrain.size, iVal.size, Yt.shape[0]) == (80, 20, 30)
     assert np.array_equal(np.sort(np.concatenate([iTrain, iVal])), np.arange(100))
+
+
+def test_singularValues_of_a_small_Z_are_svd_s_computed_on_one_blas_thread(monkeypatch):
+    if not blasLibraries():
+        pytest.skip("threadpoolctl not installed")
+    Z = features(np.random.default_rng(0).standard_normal((500, 2)), *randomWeights(1, 2, 30, 5)[:2], "sine")
+    svd, seen, before = np.linalg.svd, [], [lib.num_threads for lib in blasLibraries()]
+
+    def spy(*args, **kwargs):                 # records the BLAS threads while the SVD runs
+        seen.append([lib.num_threads for lib in blasLibraries()])
+        return svd(*args, **kwargs)
+
+    monkeypatch.setattr(np.linalg, "svd", spy)
+    np.testing.assert_array_equal(singularValues(Z), svd(Z, compute_uv=False))
+    assert seen == [[1] * len(before)]
+    assert [lib.num_threads for lib in blasLibraries()] == before

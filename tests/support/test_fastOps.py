@@ -1,35 +1,177 @@
-"""support/fastOps.py: small problems run on one BLAS thread (the count restored after); large ones split
-their examples over the cores and give the serial numbers up to rounding."""
+"""support/fastOps.py: small problems run on one BLAS thread, and the thread count is restored after;
+large objectives split their examples over the cores and give the serial numbers up to rounding.
+
+Every decorated lecture function is called on a small problem with a spy inside it (its activation,
+its regulariser, or the cross entropy it calls) that records the BLAS thread counts while it runs;
+then the closures it returned are called, which must run on one thread too.
+"""
 
 import numpy as np
 import pytest
 
+import softMax as softMaxModule
 from checkDerivative import checkDerivative
+from classObjFun import classObjFun, solveClassObjFun
+from crossEntropy import crossEntropy
 from genTikhonov import genTikhonov
+from singleLayer import singleLayer
+from singleLayerAdvObjFun import singleLayerAdvObjFun
 from singleLayerNNObjFun import singleLayerNNObjFun
+from singleLayerNNVarProObjFun import singleLayerNNVarProObjFun
+from softMax import softMax
 from support import fastOps
 from support.fastOps import blasLibraries
 
+n, nf, m, nc = 30, 4, 5, 3
 
-def test_small_objective_runs_on_one_blas_thread_and_restores_the_count():
-    libs = blasLibraries()
-    if not libs:
-        pytest.skip("threadpoolctl not installed")
-    seen = []
-    rng = np.random.default_rng(3)
-    n, nf, m, nc = 30, 4, 5, 3
-    Y, C = rng.standard_normal((n, nf)), np.eye(nc)[rng.integers(nc, size=n)]
-    x = 0.1 * rng.standard_normal(nf * m + 1 + m * nc)
 
-    def act(X, doDerivative=True):             # records the BLAS threads while the objective runs
-        seen.append([lib.num_threads for lib in libs])
+def spyAct(record):
+    """tanh as ``act=``, recording the threads whenever the layer is evaluated."""
+    def act(X, doDerivative=True):
+        record()
         return np.tanh(X), 1 - np.tanh(X) ** 2
+    return act
 
-    before = [lib.num_threads for lib in libs]
-    _, _, H = singleLayerNNObjFun(x, Y, C, m, act=act)
-    H(x)
-    assert seen and all(t == 1 for threads in seen for t in threads)
-    assert [lib.num_threads for lib in libs] == before
+
+def spyReg(record):
+    """genTikhonov(w, 1e-2) as ``reg=``/``regW=``, recording the threads in R and in Hess R v."""
+    def reg(w):
+        record()
+        Rc, dR, d2R = genTikhonov(w, 1e-2)
+        return Rc, dR, lambda v: (record(), d2R(v))[1]
+    return reg
+
+
+def spyCrossEntropy(record):
+    """crossEntropy for softMax to call, recording the threads in E and in Hess E v."""
+    def spy(S, C, doDerivative=True):
+        record()
+        E, dE, d2E = crossEntropy(S, C, doDerivative)
+        return E, dE, (lambda V: (record(), d2E(V))[1]) if doDerivative else None
+    return spy
+
+
+def problem(name, record, monkeypatch):
+    """``fun, args, kwargs, probes`` of a small problem: ``probes`` are (position in the output, argument)."""
+    rng = np.random.default_rng(3)
+    Y, C = rng.standard_normal((n, nf)), np.eye(nc)[rng.integers(nc, size=n)]
+    K, W, Z = rng.standard_normal((nf, m)), rng.standard_normal((m + 1, nc)), rng.standard_normal((n, m))
+    act, reg = spyAct(record), spyReg(record)
+    if name == "singleLayer":
+        return singleLayer, (K, 0.1, Y), dict(act=act), [(1, Z), (4, K), (6, Y)]
+    if name == "singleLayerNNObjFun":
+        x = 0.1 * rng.standard_normal(nf * m + 1 + m * nc)
+        return singleLayerNNObjFun, (x, Y, C, m), dict(act=act), [(2, x)]
+    if name == "singleLayerNNVarProObjFun":
+        x = 0.1 * rng.standard_normal(nf * m + 1)
+        return singleLayerNNVarProObjFun, (x, Y, C, m), dict(act=act, regW=reg), [(2, x)]
+    if name == "singleLayerAdvObjFun":               # one example y, as the slide
+        y, d = Y[0], 0.1 * rng.standard_normal(nf)
+        return singleLayerAdvObjFun, (d, y, K, 0.1, W[:m], C[0]), dict(act=act, reg=reg), [(2, d)]
+    if name == "classObjFun":
+        return classObjFun, (W, Z, C), dict(regW=reg), [(2, W)]
+    if name == "softMax":
+        monkeypatch.setattr(softMaxModule, "crossEntropy", spyCrossEntropy(record))
+        return softMax, (W, Z, C), dict(bias=True), [(2, W), (4, Z)]
+    raise KeyError(name)
+
+
+DECORATED = ["singleLayer", "singleLayerNNObjFun", "singleLayerNNVarProObjFun", "singleLayerAdvObjFun",
+             "classObjFun", "softMax"]
+
+
+def threads():
+    return [lib.num_threads for lib in blasLibraries()]
+
+
+@pytest.fixture
+def libs():
+    if not blasLibraries():
+        pytest.skip("threadpoolctl not installed")
+    return blasLibraries()
+
+
+def callWithSpy(name, monkeypatch):
+    """Call ``name`` on its small problem and its closures: the thread counts its spy recorded."""
+    seen = []
+    fun, args, kwargs, probes = problem(name, lambda: seen.append(threads()), monkeypatch)
+    out = fun(*args, **kwargs)
+    for i, v in probes:
+        out[i](v)
+    assert seen, f"the spy in {name} was never called"
+    return seen
+
+
+@pytest.mark.parametrize("name", DECORATED)
+def test_small_problem_runs_on_one_blas_thread_and_restores_the_count(name, libs, monkeypatch):
+    before = threads()
+    seen = callWithSpy(name, monkeypatch)
+    assert all(t == 1 for counts in seen for t in counts), seen
+    assert threads() == before
+
+
+@pytest.mark.parametrize("name", DECORATED)
+def test_large_problem_keeps_the_default_thread_count(name, libs, monkeypatch):
+    monkeypatch.setattr(fastOps, "SMALL_WORK", 0)     # every problem counts as large
+    before = threads()
+    assert all(counts == before for counts in callWithSpy(name, monkeypatch))
+
+
+@pytest.mark.parametrize("name", DECORATED)
+def test_small_problem_gives_the_numbers_of_the_undecorated_function(name, monkeypatch):
+    fun, args, kwargs, probes = problem(name, lambda: None, monkeypatch)
+    out, plain = fun(*args, **kwargs), fun.__wrapped__(*args, **kwargs)   # __wrapped__: no thread choice
+    for i, (a, b) in enumerate(zip(out, plain)):
+        if not callable(a):
+            np.testing.assert_array_equal(a, b, err_msg=f"output {i} of {name}")
+    for i, v in probes:
+        np.testing.assert_array_equal(out[i](v), plain[i](v), err_msg=f"closure {i} of {name}")
+
+
+def test_classObjFun_inside_solveClassObjFun_runs_on_one_blas_thread(libs):
+    # solveClassObjFun is not decorated: each classObjFun call of its Newton-CG chooses for itself
+    seen, before = [], threads()
+    Z, C = np.random.default_rng(3).standard_normal((n, m)), np.eye(nc)[np.arange(n) % nc]
+    solveClassObjFun(Z, C, {"maxIter": 3}, regW=spyReg(lambda: seen.append(threads())))
+    assert seen and all(t == 1 for counts in seen for t in counts), seen
+    assert threads() == before
+
+
+def test_the_outermost_decorated_call_chooses(libs, monkeypatch):
+    # VarPro's work n * size(x) is large, its inner classObjFun's n * size(W) small: the default throughout
+    x = 0.1 * np.random.default_rng(3).standard_normal(10 * m + 1)
+    Y, C = np.random.default_rng(4).standard_normal((n, 10)), np.eye(nc)[np.arange(n) % nc]
+    assert n * (m + 1) * nc < n * n <= n * x.size
+    monkeypatch.setattr(fastOps, "SMALL_WORK", n * n)
+    seen, before = [], threads()
+    singleLayerNNVarProObjFun(x, Y, C, m, regW=spyReg(lambda: seen.append(threads())))
+    assert seen and all(counts == before for counts in seen), seen
+
+
+def test_adversarial_work_counts_the_weights_of_K_not_the_perturbation(libs, monkeypatch):
+    # the products are (Y + D) K: n * size(K) multiply-adds, however many entries d has (n * nf)
+    rng = np.random.default_rng(3)
+    Y, K, W = rng.standard_normal((n, nf)), rng.standard_normal((nf, m)), rng.standard_normal((m, nc))
+    d, C = 0.1 * rng.standard_normal((n, nf)), np.eye(nc)[np.arange(n) % nc]
+    monkeypatch.setattr(fastOps, "SMALL_WORK", n * K.size + 1)
+    assert n * d.size >= fastOps.SMALL_WORK
+    seen = []
+    singleLayerAdvObjFun(d, Y, K, 0.1, W, C, act=spyAct(lambda: seen.append(threads())))
+    assert seen and all(t == 1 for counts in seen for t in counts), seen
+
+
+def test_threadsBySize_runs_a_small_block_on_one_thread_and_a_large_one_on_the_default(libs):
+    before = threads()
+    with fastOps.threadsBySize(fastOps.SMALL_WORK - 1):
+        assert threads() == [1] * len(before)
+    with fastOps.threadsBySize(fastOps.SMALL_WORK):
+        assert threads() == before
+    assert threads() == before
+
+
+def test_a_misnamed_argument_is_an_error_at_decoration():
+    with pytest.raises(TypeError, match="no argument 'Z'"):
+        fastOps.blasThreadsBySize(examples="Z")(lambda W, Y: None)
 
 
 # ------------------------------------------------------------------ examplesInParallel
