@@ -127,6 +127,17 @@ def cores():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def coresToUse():
+    """The cores a split may use: ``cores()``, at most the BLAS thread count when it is set lower.
+
+    One knob for the user: limiting BLAS (``OPENBLAS_NUM_THREADS=1``, or threadpoolctl's
+    ``threadpool_limits(1)``, say on a machine shared with other jobs) also keeps the
+    examples on one core.
+    """
+    threads = [lib.num_threads for lib in blasLibraries()]
+    return min(cores(), max(threads)) if threads else cores()
+
+
 @functools.lru_cache(maxsize=1)
 def workers():
     """The worker threads of ``inParallel``, one per core, started once."""
@@ -151,8 +162,8 @@ def examplesInParallel(objFun):
         E = sum_j (n_j / n) E_j,   dE = sum_j (n_j / n) dE_j,   H v = sum_j (n_j / n) H_j v,
 
     and the regulariser is added once. On a large problem (n x len(x) >= ``PARALLEL_WORK``)
-    and a machine with more than one core, each core computes one block, each on one BLAS
-    thread: numpy's elementwise passes (tanh, exp, sigma', the cross entropy's rows) run on
+    and more than one core to use (``coresToUse``), each core computes one block, each on one
+    BLAS thread: numpy's elementwise passes (tanh, exp, sigma', the cross entropy's rows) run on
     one core otherwise. The numbers are the serial ones up to the order of the sums (a few
     units in the last place); blocks are fixed by n and the core count, so a run repeats
     exactly on the same machine. ``hessian="course"`` (its 1e-5 shift is not a mean over the
@@ -167,7 +178,7 @@ def examplesInParallel(objFun):
         a = a.arguments
         x, Y, C, reg = a["x"], a["Y"], a["C"], a["reg"]
         n = Y.shape[0]
-        blocks = min(cores(), n // MIN_BLOCK)
+        blocks = min(coresToUse(), n // MIN_BLOCK)
         if blocks < 2 or n * x.size < PARALLEL_WORK or a.get("hessian", "full") != "full":
             return objFun(**a)
         edges = [n * j // blocks for j in range(blocks + 1)]

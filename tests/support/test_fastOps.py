@@ -192,7 +192,7 @@ def serialAndParallel(monkeypatch, run, blocks=2):
     monkeypatch.setattr(fastOps, "PARALLEL_WORK", np.inf)
     serial = run()
     monkeypatch.setattr(fastOps, "PARALLEL_WORK", 0)
-    monkeypatch.setattr(fastOps, "cores", lambda: blocks)
+    monkeypatch.setattr(fastOps, "coresToUse", lambda: blocks)
     inParallel = fastOps.inParallel
     monkeypatch.setattr(fastOps, "inParallel", lambda parts: calls.append(len(parts)) or inParallel(parts))
     parallel = run()
@@ -232,7 +232,7 @@ def test_examples_in_parallel_value_only_and_course_hessian(monkeypatch, tall):
 def test_examples_in_parallel_pass_the_taylor_test_and_repeat_exactly(monkeypatch, tall):
     x, Y, C, m, rng = tall
     monkeypatch.setattr(fastOps, "PARALLEL_WORK", 0)
-    monkeypatch.setattr(fastOps, "cores", lambda: 2)
+    monkeypatch.setattr(fastOps, "coresToUse", lambda: 2)
     fun = lambda x: singleLayerNNObjFun(x, Y, C, m, bias=True)   # noqa: E731
     passed, _ = checkDerivative(lambda x: fun(x)[:2], x, rng=rng, verbose=False)
     assert passed
@@ -247,7 +247,7 @@ def test_examples_in_parallel_pass_the_taylor_test_and_repeat_exactly(monkeypatc
 def test_examples_in_parallel_raise_what_a_block_raises_and_stay_usable(monkeypatch, tall):
     x, Y, C, m, _ = tall
     monkeypatch.setattr(fastOps, "PARALLEL_WORK", 0)
-    monkeypatch.setattr(fastOps, "cores", lambda: 2)
+    monkeypatch.setattr(fastOps, "coresToUse", lambda: 2)
 
     def act(X, doDerivative=True):
         raise RuntimeError("this activation fails")
@@ -264,7 +264,7 @@ def test_examples_in_parallel_blocks_run_on_one_blas_thread(monkeypatch, tall):
     x, Y, C, m, _ = tall
     monkeypatch.setattr(fastOps, "PARALLEL_WORK", 0)
     monkeypatch.setattr(fastOps, "SMALL_WORK", 0)            # not the small-problem rule: the split's own
-    monkeypatch.setattr(fastOps, "cores", lambda: 2)
+    monkeypatch.setattr(fastOps, "coresToUse", lambda: 2)
     seen = []
 
     def act(X, doDerivative=True):
@@ -274,3 +274,23 @@ def test_examples_in_parallel_blocks_run_on_one_blas_thread(monkeypatch, tall):
     singleLayerNNObjFun(x, Y, C, m, act=act, bias=True)
     assert sorted(rows for rows, _ in seen) == [1500, 1501]
     assert all(t == 1 for _, threads in seen for t in threads)
+
+
+def test_a_blas_thread_limit_keeps_the_examples_on_one_core(monkeypatch, tall, libs):
+    from threadpoolctl import threadpool_limits
+
+    x, Y, C, m, _ = tall
+    monkeypatch.setattr(fastOps, "PARALLEL_WORK", 0)
+    monkeypatch.setattr(fastOps, "SMALL_WORK", 0)            # a large problem: the BLAS count is the user's
+    monkeypatch.setattr(fastOps, "cores", lambda: 4)
+    calls = []
+    inParallel = fastOps.inParallel
+    monkeypatch.setattr(fastOps, "inParallel", lambda parts: calls.append(len(parts)) or inParallel(parts))
+    with threadpool_limits(1, user_api="blas"):
+        assert fastOps.coresToUse() == 1
+        singleLayerNNObjFun(x, Y, C, m, bias=True)
+    assert calls == []                                      # not split
+    with threadpool_limits(2, user_api="blas"):
+        assert fastOps.coresToUse() == 2                    # 4 cores, but BLAS set to 2
+        singleLayerNNObjFun(x, Y, C, m, bias=True)
+    assert calls == [2]
