@@ -129,7 +129,8 @@ if __name__ == "__main__":
 
 # %% 5. The picture: singular values, and the class regions of each activation
 if __name__ == "__main__":
-    fig, axes = plt.subplots(2, 2, figsize=(10, 9.5))
+    rows = (len(args.acts) + 2) // 2             # one panel for the singular values, one per activation
+    fig, axes = plt.subplots(rows, 2, figsize=(10, 4.75 * rows + 0.5 * (rows == 1)))
     ax = axes.flat[0]
     for a, s in sv.items():
         ax.semilogy(np.arange(1, s.size + 1), np.maximum(s, 1e-17), linewidth=2, label=a)
