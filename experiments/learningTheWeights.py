@@ -276,6 +276,8 @@ def formatInitialization(rows, name, crime, tol):
 
 def plotInitialization(rows, name, crime, ax):
     """Histogram of the final objective (E - Emin for the inverse crime, log axis) per initial scale."""
+    from matplotlib.ticker import MaxNLocator
+
     scales = sorted({r["scale"] for r in rows})
     values = [np.array([r["gap"] if crime else r["obj"] for r in rows if r["scale"] == s]) for s in scales]
     allValues = np.concatenate(values)
@@ -288,6 +290,7 @@ def plotInitialization(rows, name, crime, ax):
     ax.set_xlabel("E - Emin after Newton-CG (log axis)" if crime else
                   "final objective E + 0.5 lambda ||x||^2")
     ax.set_ylabel("number of starts")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))      # counts: whole numbers on the axis
     ax.set_title(f"{name}: where {len(rows) // len(scales)} random starts per scale end", fontsize=10)
     ax.legend(fontsize=8)
     return ax
