@@ -144,6 +144,10 @@ def workers():
     return concurrent.futures.ThreadPoolExecutor(max_workers=cores(), thread_name_prefix="examples")
 
 
+if hasattr(os, "register_at_fork"):      # a forked child (multiprocessing on Linux) has none of the threads:
+    os.register_at_fork(after_in_child=workers.cache_clear)   # it starts its own
+
+
 def inParallel(calls):
     """Run the zero-argument ``calls`` at once on the worker threads; their results, in order.
 

@@ -6,6 +6,10 @@ its regulariser, or the cross entropy it calls) that records the BLAS thread cou
 then the closures it returned are called, which must run on one thread too.
 """
 
+import os
+import signal
+import time
+
 import numpy as np
 import pytest
 
@@ -294,3 +298,28 @@ def test_a_blas_thread_limit_keeps_the_examples_on_one_core(monkeypatch, tall, l
         assert fastOps.coresToUse() == 2                    # 4 cores, but BLAS set to 2
         singleLayerNNObjFun(x, Y, C, m, bias=True)
     assert calls == [2]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+def test_a_forked_child_splits_the_examples_with_threads_of_its_own(monkeypatch, tall):
+    """A child forked after the workers started (multiprocessing's default on Linux) gets new ones."""
+    x, Y, C, m, _ = tall
+    monkeypatch.setattr(fastOps, "PARALLEL_WORK", 0)
+    monkeypatch.setattr(fastOps, "coresToUse", lambda: 2)
+    E = singleLayerNNObjFun(x, Y, C, m, bias=True)[0]       # the parent's workers now exist
+    pid = os.fork()
+    if pid == 0:                                            # the child: the same split, same numbers
+        try:
+            os._exit(0 if singleLayerNNObjFun(x, Y, C, m, bias=True)[0] == E else 1)
+        finally:
+            os._exit(2)
+    for _ in range(300):                                    # up to 30 s
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child hung: it waited for worker threads it does not have")
+    assert os.waitstatus_to_exitcode(status) == 0
