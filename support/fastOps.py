@@ -21,6 +21,7 @@ import contextvars
 import functools
 import inspect
 import os
+import threading
 
 import numpy as np
 
@@ -120,6 +121,7 @@ def blasThreadsBySize(fun=None, *, examples="Y", weights=None):
 # ------------------------------------------------------------------ the examples split over the cores
 PARALLEL_WORK = 2**24       # examples x unknowns from which an objective's examples are split over the cores
 MIN_BLOCK = 1000            # no block of fewer examples
+WORKER_NAME = "examplesInParallel"
 
 
 def cores():
@@ -141,11 +143,17 @@ def coresToUse():
 @functools.lru_cache(maxsize=1)
 def workers():
     """The worker threads of ``inParallel``, one per core, started once."""
-    return concurrent.futures.ThreadPoolExecutor(max_workers=cores(), thread_name_prefix="examples")
+    return concurrent.futures.ThreadPoolExecutor(max_workers=cores(), thread_name_prefix=WORKER_NAME)
 
 
 if hasattr(os, "register_at_fork"):      # a forked child (multiprocessing on Linux) has none of the threads:
     os.register_at_fork(after_in_child=workers.cache_clear)   # it starts its own
+
+
+def inWorker():
+    """True on a worker thread of ``inParallel``: a split started there runs as written (it would wait
+    for the workers it occupies)."""
+    return threading.current_thread().name.startswith(WORKER_NAME)
 
 
 def inParallel(calls):
@@ -183,7 +191,7 @@ def examplesInParallel(objFun):
         x, Y, C, reg = a["x"], a["Y"], a["C"], a["reg"]
         n = Y.shape[0]
         blocks = min(coresToUse(), n // MIN_BLOCK)
-        if blocks < 2 or n * x.size < PARALLEL_WORK or a.get("hessian", "full") != "full":
+        if inWorker() or blocks < 2 or n * x.size < PARALLEL_WORK or a.get("hessian", "full") != "full":
             return objFun(**a)
         edges = [n * j // blocks for j in range(blocks + 1)]
         weights = [(j1 - j0) / n for j0, j1 in zip(edges, edges[1:])]

@@ -8,10 +8,13 @@ then the closures it returned are called, which must run on one thread too.
 
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import numpy as np
 import pytest
+from scriptRunner import ROOT
 
 import softMax as softMaxModule
 from checkDerivative import checkDerivative
@@ -323,3 +326,27 @@ def test_a_forked_child_splits_the_examples_with_threads_of_its_own(monkeypatch,
         os.waitpid(pid, 0)
         pytest.fail("the forked child hung: it waited for worker threads it does not have")
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_split_started_on_a_worker_runs_as_written_instead_of_waiting_forever():
+    """An ``act`` that calls the objective again (on a worker thread): no deadlock, the same value."""
+    script = """
+import numpy as np
+from singleLayerNNObjFun import singleLayerNNObjFun
+from support import fastOps
+fastOps.PARALLEL_WORK, fastOps.coresToUse = 0, lambda: 2
+rng = np.random.default_rng(7)
+n, nf, m, nc = 3001, 6, 5, 4
+Y, C = rng.standard_normal((n, nf)), rng.dirichlet(np.ones(nc), size=n)
+x = rng.standard_normal(nf * m + 1 + (m + 1) * nc)
+inner = []
+def act(X, doDerivative=True):
+    inner.append(singleLayerNNObjFun(x, Y, C, m, bias=True)[0])   # runs on a worker thread
+    return np.tanh(X), 1 - np.tanh(X) ** 2
+E = singleLayerNNObjFun(x, Y, C, m, act=act, bias=True)[0]
+assert len(inner) == 2 and abs(inner[0] - E) <= 1e-13 * abs(E), (inner, E)
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
