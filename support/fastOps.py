@@ -119,7 +119,8 @@ def blasThreadsBySize(fun=None, *, examples="Y", weights=None):
 
 
 # ------------------------------------------------------------------ the examples split over the cores
-PARALLEL_WORK = 2**24       # examples x unknowns from which an objective's examples are split over the cores
+PARALLEL_WORK = SMALL_WORK  # examples x unknowns from which an objective's examples are split over the cores
+                            # (below it blasThreadsBySize runs one BLAS thread, so coresToUse() is 1 anyway)
 MIN_BLOCK = 1000            # no block of fewer examples
 WORKER_NAME = "examplesInParallel"
 
@@ -151,8 +152,7 @@ if hasattr(os, "register_at_fork"):      # a forked child (multiprocessing on Li
 
 
 def inWorker():
-    """True on a worker thread of ``inParallel``: a split started there runs as written (it would wait
-    for the workers it occupies)."""
+    """True on a worker thread of ``inParallel``, where a split would wait for the workers it occupies."""
     return threading.current_thread().name.startswith(WORKER_NAME)
 
 
