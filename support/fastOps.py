@@ -21,6 +21,7 @@ import contextvars
 import functools
 import inspect
 import os
+import sys
 import threading
 
 import numpy as np
@@ -30,9 +31,18 @@ CHOSEN = contextvars.ContextVar("blasThreadsChosen", default=False)   # True ins
 
 
 # ------------------------------------------------------------------ BLAS threads by problem size
-@functools.lru_cache(maxsize=1)
 def blasLibraries():
-    """The BLAS libraries loaded in this process (threadpoolctl), found once; [] without threadpoolctl."""
+    """The BLAS libraries loaded in this process (threadpoolctl); () without threadpoolctl.
+
+    Looked up again only after an import (a BLAS arrives with one: SciPy's own OpenBLAS with
+    ``scipy.linalg`` or ``scipy.optimize``), so a library loaded after the first call is limited too.
+    """
+    return blasLibrariesWith(len(sys.modules))
+
+
+@functools.lru_cache(maxsize=1)
+def blasLibrariesWith(modulesImported):
+    """The BLAS libraries loaded when ``modulesImported`` modules were (the cache key)."""
     try:
         from threadpoolctl import ThreadpoolController
     except ImportError:

@@ -350,3 +350,33 @@ print("ok")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+def test_a_blas_loaded_after_the_first_call_is_limited_too():
+    """SciPy's own OpenBLAS, loaded by an import after the first limited call, runs on one thread too."""
+    script = """
+import sys
+from support import fastOps
+with fastOps.oneBlasThread():                 # the first call: only numpy's BLAS is loaded
+    pass
+assert "scipy.linalg" not in sys.modules
+import scipy.linalg                           # brings SciPy's own OpenBLAS
+from threadpoolctl import threadpool_info
+blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+if len(blas) < 2 or min(lib["num_threads"] for lib in blas) < 2:
+    print("skip: one BLAS runtime, or one thread already")
+else:
+    with fastOps.oneBlasThread():
+        inside = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    after = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert inside == [1] * len(blas), inside
+    assert after == [lib["num_threads"] for lib in blas], after
+    print("ok")
+"""
+    pytest.importorskip("threadpoolctl")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    if result.stdout.startswith("skip"):
+        pytest.skip(result.stdout.strip())
+    assert result.stdout.strip() == "ok"
