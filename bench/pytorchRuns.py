@@ -28,8 +28,32 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 from machineClass import machineClass  # noqa: E402
 
 import bench  # noqa: E402  (bench.py beside this file)
+from support.activations import activation  # noqa: E402
 
 TARGET_SIZES = ("n50k", *bench.MNIST)     # where ours must take at most PyTorch's time
+
+
+@activation("onePassInsteadOfTanh")
+def onePass(Y, doDerivative=True):
+    """Not an activation to train with: one cheap elementwise pass where ``np.tanh`` is, and
+    sigma' as ``tanhActivation`` computes it, to time the objective without ``np.tanh``'s cost."""
+    A = Y * 0.25
+    return A, (1 - A**2 if doDerivative else None)
+
+
+def withoutTanh(sizes):
+    """{size: best value + gradient time (s) with ``onePass`` in place of tanh}, float64, as measureClass."""
+    out = {}
+    for name, size in sizes.items():
+        reps = 3 if np.prod(size[:3], dtype=float) > 1e9 else 7
+        Y, C, x, _ = bench.problem(size, np.float64, np.random.default_rng(1))
+        held = {}
+
+        def ours(x=x, Y=Y, C=C, m=size[2], held=held):  # as in measureSize: the result replaces the last
+            held["out"] = bench.singleLayerNNObjFun(x, Y, C, m, act=onePass)
+
+        out[name] = bench.bestTime(ours, 2 * reps)
+    return out
 
 
 def ratios(runs, key):
@@ -65,8 +89,13 @@ def medianTable(runs):
     ms = {k: times(runs, k) for k in ("valGrad", "torch", "H", "torchH")}
     lines = ["| size (n, nf, m, nc) | dtype | value+grad: ours / PyTorch, each run | median | "
              "H(v): ours / PyTorch, each run | median | ours value+grad (ms) | PyTorch (ms) | "
-             "ours H(v) (ms) | PyTorch H(v) (ms) |",
-             "|---|---|---|---:|---|---:|---:|---:|---:|---:|"]
+             "ours H(v) (ms) | PyTorch H(v) (ms) | value+grad without `np.tanh`: ours / PyTorch, median |",
+             "|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    noTanh = {}
+    for run in runs:
+        for r in run["rows"]:
+            if r.get("noTanh") is not None:
+                noTanh.setdefault((r["name"], r["dtype"]), []).append(bench.ratio(r["noTanh"], r.get("torch")))
     verdicts = []
     for (name, dtype), g in grad.items():
         h = hess[(name, dtype)]
@@ -75,7 +104,7 @@ def medianTable(runs):
         lines.append(f"| {name} {size} | {dtype} | {', '.join(f'{r:.2f}' for r in g)} | {mg:.2f} | "
                      f"{', '.join(f'{r:.2f}' for r in h)} | {mh:.2f} | "
                      + " | ".join(fmtRange(ms[k][(name, dtype)]) for k in ("valGrad", "torch", "H", "torchH"))
-                     + " |")
+                     + (f" | {np.median(noTanh[(name, dtype)]):.2f} |" if (name, dtype) in noTanh else " | - |"))
         if name in TARGET_SIZES and dtype == "float64":
             verdicts.append((f"{name}, value + gradient", mg))
             verdicts.append((f"{name}, H(v)", mh))
@@ -100,7 +129,10 @@ def report(runs, args, loads, elapsed, commit):
             "",
             "Ours / PyTorch float64 in each run (each time the best of several calls), their median, and "
             "the range of the times over the runs. PyTorch's H(v) is its Gauss-Newton product from "
-            "`torch.func` (linearize + vjp, set up once at x, as ours reuses sigma').",
+            "`torch.func` (linearize + vjp, set up once at x, as ours reuses sigma'). The last column "
+            "times our value + gradient with one cheap elementwise pass (`Y * 0.25`) where `np.tanh` is "
+            "(`onePass` in bench/pytorchRuns.py), against the same run's PyTorch: what the rest of the "
+            "call costs, so what `np.tanh` alone costs on this class.",
             "",
             *table,
             "",
@@ -143,6 +175,10 @@ def main(argv=None):
         loads.append(os.getloadavg()[0])
         print(f"run {k + 1} of {args.runs}", flush=True)
         runs.append(bench.measureClass(sizes, quick=False, withTorch=True, withOctave=False))
+        noTanh = withoutTanh(sizes)
+        for r in runs[-1]["rows"]:
+            if r["dtype"] == "float64":
+                r["noTanh"] = noTanh[r["name"]]
     loads.append(os.getloadavg()[0])
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip() or "?"

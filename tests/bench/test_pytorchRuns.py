@@ -31,6 +31,11 @@ def test_the_median_of_the_runs_decides_each_target():
     n50k = next(line for line in lines if line.startswith("| n50k (50000, 50, 40, 10) | float64 |"))
     cells = [c.strip() for c in n50k.strip("|").split("|")]
     assert cells[2:6] == ["1.40, 0.90, 1.10", "1.10", "0.90, 0.80, 2.00", "0.90"]
+    assert cells[-1] == "-"                                             # no run timed it without np.tanh
+    for k, r in enumerate(runs):
+        r["rows"][0]["noTanh"] = (0.5, 0.6, 0.7)[k] * r["rows"][0]["torch"]
+    n50k = next(line for line in pytorchRuns.medianTable(runs)[0] if line.startswith("| n50k "))
+    assert n50k.rstrip(" |").endswith("0.60")                         # the median over the runs
     assert not any(what.startswith("slide") for what, _ in verdicts)   # the slide size has no PyTorch target
 
 
@@ -39,6 +44,23 @@ def test_a_run_without_pytorch_misses_the_target_instead_of_passing_it():
     runs[0]["rows"][0]["torch"] = None
     _, verdicts = pytorchRuns.medianTable(runs)
     assert not dict(verdicts)["n50k, value + gradient"] <= 1.0
+
+
+def test_the_one_pass_activation_is_cheaper_than_tanh_and_keeps_the_objective_running():
+    import numpy as np
+
+    from singleLayerNNObjFun import singleLayerNNObjFun
+
+    rng = np.random.default_rng(0)
+    n, nf, m, nc = 300, 4, 3, 5
+    Y, C = rng.standard_normal((n, nf)), np.eye(nc)[rng.integers(nc, size=n)]
+    x = rng.standard_normal(nf * m + 1 + m * nc)
+    X = rng.standard_normal((n, m))
+    A, dA = pytorchRuns.onePass(X)
+    np.testing.assert_array_equal(A, X * 0.25)
+    np.testing.assert_array_equal(dA, 1 - (X * 0.25) ** 2)
+    E, dE, _ = singleLayerNNObjFun(x, Y, C, m, act=pytorchRuns.onePass)
+    assert np.isfinite(E) and dE.shape == x.shape
 
 
 def test_without_pytorch_the_script_says_how_to_install_it(tmp_path):
