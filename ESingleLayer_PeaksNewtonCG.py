@@ -21,9 +21,9 @@ What the course's script does that may surprise (ours does the same unless noted
 - It calls steepestDescent and newtoncg without ``out``, so both print the
   course's table with a line for every line-search trial (well over 1000 lines).
   Ours prints one line per iteration, and for a phase of more than 20
-  iterations one line in ten (the 500 steepest-descent iterations: every
-  50th) and the last; ``--verbose`` prints every iteration, ``--faithful`` the
-  course's table.
+  iterations about ten lines, every ceil(maxIter/10)-th iteration (the 500
+  steepest-descent iterations: every 50th), and the last; ``--verbose``
+  prints every iteration, ``--faithful`` the course's table.
 - Its Newton-CG Hessian is the course's: block-diagonal (no coupling between
   (K, b) and W) with the 1e-5 shift of its softMax.m. That is the default here,
   to reproduce the course; ``--hessian full`` uses our full Gauss-Newton Hessian

@@ -33,8 +33,10 @@ def crossEntropy(S, C, doDerivative=True, probabilities=True):
     doDerivative : bool, default True
         False returns ``E, None, None``.
     probabilities : bool, default True
-        False accepts any non-negative C (rows need not sum to 1), as the
-        course's ``softMax.m`` does: a weighted cross entropy.
+        False accepts any non-negative C (rows need not sum to 1): the weighted
+        cross entropy above, row i counted c_i times. The course's ``softMax.m``
+        accepts such a C too but computes ``(-C:(S - s) + sum_i log sum_k exp(S_ik - s_i)) / n``
+        (s_i the row's largest score), which is this E only when every row of C sums to 1.
 
     Returns
     -------

@@ -29,7 +29,11 @@ from singleLayerNNObjFun import singleLayerNNObjFun, splitX
 from steepestDescent import steepestDescent
 from support.scripts import parseArguments, saveFigure, showFigures
 
-parser = argparse.ArgumentParser(description=__doc__)
+parser = argparse.ArgumentParser(
+    description="The lecture's adversarial example: train the single layer, then find a small perturbation d "
+                "of one validation example that flips its predicted class (Gauss-Newton-CG with "
+                "0.5 lam ||d||^2, and projected steepest descent in a box |d_i| <= eps); "
+                "figures go to figures/.")
 parser.add_argument("--seed", type=int, default=42, help="seed of every random number")
 parser.add_argument("--n", type=int, default=2000, help="training examples")
 parser.add_argument("--maxIter", type=int, default=30, help="Newton-CG iterations of the training")

@@ -14,7 +14,7 @@
 # 5. one adversarial digit (the lecture's last slide): original, perturbation, perturbed.
 #
 # Run ``python exSingleLayerMNIST.py [--seed 0] [--nTrain 4000] [--m 100] [--maxIter 20] [--verbose]``;
-# figures go to ``figures/``. The defaults take 15 s on an idle 2-core machine and reach about 90%
+# figures go to ``figures/``. The defaults take about half a minute on 2 cores and reach about 90%
 # validation accuracy. Larger runs by flag, e.g. ``--folder ~/mnist --nTrain 50000``.
 
 # %% Setup
@@ -51,7 +51,8 @@ parser.add_argument("--maxIter", type=int, default=20, help="Gauss-Newton-CG ite
 parser.add_argument("--maxIterSD", type=int, default=100, help="steepest descent iterations (default 100)")
 parser.add_argument("--epochs", type=int, default=10, help="SGD epochs (default 10)")
 parser.add_argument("--verbose", action="store_true",
-                    help="a line for every step (default: runs of more than 20 steps print one line in ten)")
+                    help="a line for every step (default: a run of more than 20 steps prints about ten "
+                         "lines, every ceil(steps/10)-th step, and the last)")
 args = parseArguments(parser)      # a misspelt flag is an error (but under Jupyter)
 rng = np.random.default_rng(args.seed)
 
@@ -95,7 +96,7 @@ history = {}
 
 def recorder(name, steps):
     """A callback that records time, train and validation accuracy, and prints them: every step, or
-    for a run of more than 20 steps one in ten and the last (unless --verbose)."""
+    for a run of more than 20 steps every ceil(steps/10)-th and the last (unless --verbose)."""
     rows, t0 = [], time.perf_counter()
     history[name] = rows
     every = 1 if args.verbose or steps <= 20 else -(-steps // 10)

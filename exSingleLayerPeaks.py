@@ -28,7 +28,10 @@ from singleLayerNNObjFun import singleLayerNNObjFun, splitX
 from steepestDescent import steepestDescent
 from support.scripts import parseArguments, saveFigure, showFigures
 
-parser = argparse.ArgumentParser(description=__doc__)
+parser = argparse.ArgumentParser(
+    description="Training the single layer on the Peaks data: Newton-CG against steepest descent and SGD "
+                "(the course's ESingleLayer_PeaksNewtonCG.m and ESingleLayer_PeaksSGD.m); "
+                "figures go to figures/.")
 parser.add_argument("--seed", type=int, default=42, help="seed of every random number")
 parser.add_argument("--np", type=int, default=4000, help="number of Peaks points (80%% for training)")
 parser.add_argument("--m", type=int, default=40, help="width of the layer")

@@ -51,7 +51,7 @@ COURSE = {   # the settings of the course's scripts
 }
 SGD_LR = 0.1   # our SGD's default: real batches of 2 diverge with the course's 1 (see ESingleLayer_PeaksSGD)
 DATA = dict(np=1000, npVal=2000, nc=5, ns=256, m=40, seed=2)   # the course's sizes and its rng(2)
-LONG_PHASE = 20    # a phase of more iterations is summarised (one line in ten) unless --verbose
+LONG_PHASE = 20    # a phase of more iterations is summarised (about ten lines) unless --verbose
 
 
 # ------------------------------------------------------------------ command line
@@ -87,7 +87,8 @@ def parseArgs(experiment, description):
                                  "(the Gauss-Newton Hessian over all unknowns, no shift)")
     parser.add_argument("--verbose", action="store_true",
                         help=f"a line for every iteration (default: phases of more than {LONG_PHASE} "
-                             "iterations print one line in ten of them, and the last)")
+                             "iterations print about ten lines, every ceil(maxIter/10)-th iteration, "
+                             "and the last)")
     parser.add_argument("--quiet", action="store_true", help="print no iteration table")
     return parseArguments(parser)                  # Jupyter/VS Code cells: the defaults
 
@@ -157,7 +158,7 @@ def peaksObjective(Y, C, m, s, hessian="course"):
 
 def trainNewtonCG(Y, C, x0, m, s=COURSE["NewtonCG"], hessian="course", verbose=1, summarise=False):
     """Steepest descent from x0, then Newton-CG: returns x and both histories (``summarise``: long
-    phases print one line in ten)."""
+    phases print about ten lines)."""
     fun = peaksObjective(Y, C, m, s, hessian)
     with lineSearchReported(verbose):
         xSD, hisSD, _ = steepestDescent(fun, x0, {"maxIter": s["maxIterSD"], "maxStep": s["maxStep"],

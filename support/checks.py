@@ -50,7 +50,10 @@ def checkedBy(check):
         def public(*args, **kwargs):
             if INSIDE.get():                       # a lecture function calling another: checked on entry
                 return body(*args, **kwargs)
-            arguments, finish = check(*args, **kwargs)
+            try:
+                arguments, finish = check(*args, **kwargs)
+            except TypeError as err:               # a missing or misspelt argument: name the function called
+                raise renamed(err, check, body) from None
             with inside():
                 out = body(**arguments)
             return finish(out)
@@ -58,6 +61,15 @@ def checkedBy(check):
         return public
 
     return decorate
+
+
+def renamed(err, check, body):
+    """``err`` with ``body``'s name where Python named ``check`` for arguments that do not bind."""
+    checkName = getattr(check, "func", check).__name__ + "()"
+    message = str(err)
+    if not message.startswith(checkName):
+        return err                                   # a check's own message: it names the argument
+    return TypeError(body.__name__ + "()" + message[len(checkName):])
 
 
 @contextlib.contextmanager
@@ -310,12 +322,14 @@ def checkClasses(C, n, nc, nName, ncName, probabilities):
         bad = np.abs(rowSums - 1) > tol
         if bad.any():
             i = int(np.argmax(bad))
-            colsSumToOne = C.shape[0] == C.shape[1] and np.all(np.abs(C.sum(axis=0) - 1) <= tol)
-            hint = f" ({COURSE_LAYOUT}: pass C.T)" if colsSumToOne else ""
-            raise ValueError(f"C must hold class probabilities: each row of C must sum to 1, got "
-                             f"{np.count_nonzero(bad)} rows that do not (row {i} sums to {rowSums[i]:.6g})"
-                             f"{hint}; normalise C = C / C.sum(axis=1, keepdims=True), or pass "
-                             f"probabilities=False for general non-negative weights, as the course accepts")
+            got = f"got {np.count_nonzero(bad)} rows that do not (row {i} sums to {rowSums[i]:.6g})"
+            if np.all(np.abs(C.sum(axis=0) - 1) <= tol):          # its columns do: examples in columns
+                examples = nName.split(".")[0]
+                raise ValueError(f"C must hold class probabilities: each row of C must sum to 1, {got}, "
+                                 f"but each column does: {COURSE_LAYOUT}: pass {examples}.T and C.T")
+            raise ValueError(f"C must hold class probabilities: each row of C must sum to 1, {got}; "
+                             "normalise C = C / C.sum(axis=1, keepdims=True), or pass probabilities=False "
+                             "for general non-negative weights (a weighted cross entropy)")
 
 
 # ------------------------------------------------------------------ the lecture's functions
@@ -376,6 +390,14 @@ def checkSoftMax(W, Z, C, bias=False, hessianShift=0.0, doDerivative=True, proba
     Z = asFloatArray(Z, "Z", ndim=2)
     C = asClasses(C)
     bias = asBool(bias, "bias")
+    if W.shape[0] != Z.shape[1] + bias:
+        got = f"got W with shape {W.shape} and Z with shape {Z.shape}"
+        if W.shape[1] == Z.shape[0] + bias:                       # W nc x m and Z m x n, the course's
+            raise ValueError(f"W must have Z.shape[1]{' + 1' if bias else ''} = {Z.shape[1] + bias} rows "
+                             f"(Z is n x m), {got}: {COURSE_LAYOUT}: pass W.T, Z.T and C.T")
+        if W.shape[0] == Z.shape[0] + bias:                       # only Z in the course's layout
+            raise ValueError(f"Z must be n x m with m{' + 1' if bias else ''} = W.shape[0] = {W.shape[0]}, "
+                             f"{got}: did you pass Z transposed? (Z has a row per example: pass Z.T)")
     checkWRows(W, Z.shape[1], bias, "Z.shape[1]")
     probabilities = asBool(probabilities, "probabilities")
     checkClasses(C, Z.shape[0], W.shape[1], "Z.shape[0]", "W.shape[1]", probabilities)
@@ -416,13 +438,13 @@ def checkXLength(x, nf, m, nc, bias, sizes=""):
     elif L == xLength(nf, m, nc, not bias):
         hints.append(f"its length is the one {'without' if bias else 'with'} the classifier bias; "
                      f"pass bias={not bias}")
-    else:
-        if (L - 1 - mW * nc) % m == 0 and (L - 1 - mW * nc) // m >= 1:
-            hints.append(f"it fits nf = {(L - 1 - mW * nc) // m} features: does Y have the right columns?")
-        if (L - 1 - nf * m) % mW == 0 and (L - 1 - nf * m) // mW >= 1:
-            hints.append(f"it fits nc = {(L - 1 - nf * m) // mW} classes: does C have the right columns?")
+    else:   # the typed m first: Y and C are data, m a number
         if (L - 1 - nc * bias) % (nf + nc) == 0 and (L - 1 - nc * bias) // (nf + nc) >= 1:
             hints.append(f"it fits m = {(L - 1 - nc * bias) // (nf + nc)}: is m the width of the layer?")
+        if (L - 1 - mW * nc) % m == 0 and (L - 1 - mW * nc) // m >= 1:
+            hints.append(f"it fits nf = {(L - 1 - mW * nc) // m} features: does Y have the right columns?")
+        if (L - 1 - nf * m) % mW == 0 and (L - 1 - nf * m) // mW >= 2:      # a classifier: 2 classes or more
+            hints.append(f"it fits nc = {(L - 1 - nf * m) // mW} classes: does C have the right columns?")
     raise ValueError(f"x must be a vector of length {formula}, got shape {x.shape}"
                      + "".join(f"; {h}" for h in hints))
 
@@ -526,8 +548,11 @@ def checkRosenbrock(x):
 
 def checkAdversarial(d, Y, K, b, W, C, act="tanh", reg=None, doDerivative=True, bias=False):
     """Arguments of ``singleLayerAdvObjFun``; dE and H v come back shaped like d."""
-    Y = np.atleast_2d(asFloatArray(Y, "Y", ndim=(1, 2)))
-    C = np.atleast_2d(asFloatArray(C, "C", ndim=(1, 2)))
+    Y, C = asFloatArray(Y, "Y", ndim=(1, 2)), asFloatArray(C, "C", ndim=(1, 2))
+    if C.ndim == 1 and Y.ndim == 2 and Y.shape[0] > 1:             # a vector C for several examples: labels
+        raise ValueError(f"C must be one-hot (or class probabilities), n x nc with n = Y.shape[0] = "
+                         f"{Y.shape[0]}, got a vector of shape {C.shape}: {ONE_HOT}")
+    Y, C = np.atleast_2d(Y), np.atleast_2d(C)
     K = asFloatArray(K, "K", ndim=2)
     W = asFloatArray(W, "W", ndim=2)
     bias = asBool(bias, "bias")

@@ -16,6 +16,7 @@ from crossEntropy import crossEntropy
 from newtonCG import newtonCG
 from sgd import sgd
 from singleLayer import singleLayer
+from singleLayerAdvObjFun import singleLayerAdvObjFun
 from singleLayerNNObjFun import singleLayerNNObjFun, xLength
 from softMax import softMax
 
@@ -82,10 +83,56 @@ def test_square_inputs_in_the_course_layout_do_not_run_silently():
     Cc = rng.random((q, q))
     Cc /= Cc.sum(axis=0, keepdims=True)                # course: each column (example) sums to 1
     xc = rng.standard_normal(xLength(q, q, q))
-    with pytest.raises(ValueError, match=rf"each row of C must sum to 1.*\(this {LAYOUT}.*pass C.T\)"):
+    with pytest.raises(ValueError, match=rf"each row of C must sum to 1.*but each column does: this {LAYOUT}"
+                                         r".*pass Y.T and C.T$"):
         singleLayerNNObjFun(xc, Yc, Cc, q)
-    with pytest.raises(ValueError, match=rf"\(this {LAYOUT}.*pass C.T\)"):
+    with pytest.raises(ValueError, match=rf"but each column does: this {LAYOUT}.*pass Z.T and C.T$"):
         softMax(Kc, Yc, Cc)
+
+
+def test_the_course_layout_is_named_whatever_the_shapes():
+    """All arguments in the course's layout (examples in columns), n != nc: the layout is named, not
+    a normalisation that would silently compute another E."""
+    S, Z, W = rng.standard_normal((n, nc)), rng.standard_normal((n, m)), rng.standard_normal((m, nc))
+    with pytest.raises(ValueError, match=rf"but each column does: this {LAYOUT}.*pass S.T and C.T$") as err:
+        crossEntropy(S.T, C.T)
+    assert "normalise" not in str(err.value)
+    for bias, Wb in ((False, W), (True, rng.standard_normal((m + 1, nc)))):
+        with pytest.raises(ValueError, match=rf"W must have Z.shape\[1\].* rows.*this {LAYOUT}.*"
+                                             r"pass W.T, Z.T and C.T$"):
+            softMax(Wb.T, Z.T, C.T, bias=bias)
+    with pytest.raises(ValueError, match=r"did you pass Z transposed\? \(Z has a row per example: "
+                                         r"pass Z.T\)"):
+        softMax(W, Z.T, C)
+    softMax(W, Z, C)                                         # the lecture's layout runs
+
+
+def test_a_missing_or_misspelt_argument_names_the_function_called_not_its_check():
+    K, Y = rng.standard_normal((nf, m)), rng.standard_normal((n, nf))
+    with pytest.raises(TypeError, match=r"^singleLayer\(\) missing 1 required positional argument: 'Y'$"):
+        singleLayer(K, 0.1)
+    with pytest.raises(TypeError, match=r"^singleLayer\(\) got an unexpected keyword argument 'activation'$"):
+        singleLayer(K, 0.1, Y, activation="tanh")
+    with pytest.raises(TypeError, match=r"^singleLayerNNObjFun\(\) missing 1 required positional "
+                                        r"argument: 'm'$"):
+        singleLayerNNObjFun(x, Y, C)
+    with pytest.raises(TypeError, match=r"act must be a callable"):     # the checks' own TypeErrors stay
+        singleLayer(K, 0.1, Y, act=3)
+
+
+def test_labels_instead_of_one_hot_C_in_the_adversarial_objective_show_the_one_hot_C():
+    K, W, Y = rng.standard_normal((nf, m)), rng.standard_normal((m, nc)), rng.standard_normal((n, nf))
+    labels = rng.integers(nc, size=n)
+    with pytest.raises(ValueError, match=r"got a vector of shape \(12,\): for labels 0..nc-1 use C = np.eye"):
+        singleLayerAdvObjFun(np.zeros(Y.size), Y, K, 0.1, W, labels)
+    E = singleLayerAdvObjFun(np.zeros(nf), Y[0], K, 0.1, W, np.eye(nc)[labels[0]])[0]   # one example
+    assert E == pytest.approx(singleLayerAdvObjFun(np.zeros(nf), Y[:1], K, 0.1, W, np.eye(nc)[labels[:1]])[0])
+
+
+def test_a_wrong_m_is_the_first_hint_when_x_does_not_fit():
+    for typed in (m + 1, m - 2):        # m - 2 = 2 also fits nf = 13 features, a hint that must come after
+        with pytest.raises(ValueError, match=rf"got shape \({x.size},\); it fits m = {m}: is m the width"):
+            singleLayerNNObjFun(x, Y, C, typed)
 
 
 def test_C_whose_rows_do_not_sum_to_1_is_an_error_unless_weights_are_asked_for():
@@ -95,7 +142,7 @@ def test_C_whose_rows_do_not_sum_to_1_is_an_error_unless_weights_are_asked_for()
         crossEntropy(S, 2 * C)
     with pytest.raises(ValueError, match="each row of C must sum to 1"):
         singleLayerNNObjFun(x, Y, 2 * C, m)
-    E2 = crossEntropy(S, 2 * C, probabilities=False)[0]     # the course's general weights, explicitly
+    E2 = crossEntropy(S, 2 * C, probabilities=False)[0]     # general weights, asked for: row i counted c_i
     assert E2 == pytest.approx(2 * crossEntropy(S, C)[0], rel=1e-15)
     assert singleLayerNNObjFun(x, Y, 2 * C, m, probabilities=False)[0] == pytest.approx(
         2 * singleLayerNNObjFun(x, Y, C, m)[0], rel=1e-14)
