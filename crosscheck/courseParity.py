@@ -72,7 +72,7 @@ from tanhActivation import tanhActivation  # noqa: E402
 
 TOL = 1e-12            # single evaluations
 AMPLIFICATION = 10     # iterates: tolerance = 10 x the spread of our own perturbed runs (historyRows)
-JITTERED_RUNS = 8      # runs with every evaluation rounded differently (seeds 0..7), besides the one-ulp moves
+JITTERED_RUNS = 8      # runs with every evaluation rounded differently (seeds 0..7), and one-ulp moves
 SLOW_ENV = "NUMDL_COURSE_SLOW"   # =1 also runs the course's testSingleLayerNNObjFun (about 12 s in Octave)
 MARKERS = ("<!-- course-parity:start -->", "<!-- course-parity:end -->")
 
