@@ -14,7 +14,7 @@
 # 5. one adversarial digit (the lecture's last slide): original, perturbation, perturbed.
 #
 # Run ``python exSingleLayerMNIST.py [--seed 0] [--nTrain 4000] [--m 100] [--maxIter 20] [--verbose]``;
-# figures go to ``figures/``. The defaults take about half a minute on 2 cores and reach about 90%
+# figures go to ``figures/``. The defaults take half a minute to a minute on 2 cores and reach about 90%
 # validation accuracy. Larger runs by flag, e.g. ``--folder ~/mnist --nTrain 50000``.
 
 # %% Setup
