@@ -348,5 +348,7 @@ def test_the_checks_of_the_properties_fail_on_wrong_derivatives(dtype):
     for seed in range(10):       # wrong along every direction; in float32 possibly via float64
         assert not taylor(wrongObjective(d, x, 1.01), dtype, np.random.default_rng(seed))[0]
     v = rng.standard_normal((7, 4)).astype(dtype)
-    assert not psd(-Z * v, v, dtype) or np.vdot(v, -Z * v) >= 0        # psd() can say no
+    w = 1 + Z * Z                                                       # positive weights: diag(w) is SPD
+    assert not psd(-w * v, v, dtype) and psd(w * v, v, dtype)           # psd() says no, and yes
+    assert psd(0 * v, v, dtype)                                         # PSD, singular: v'Hv = 0
     assert vec(np.arange(6).reshape(2, 3)).tolist() == [0, 3, 1, 4, 2, 5]
