@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import newtonCG as newtonCGModule
+from checkDerivative import checkDerivative
 from newtonCG import forcingTerm, newtonCG
 from Rosenbrock import Rosenbrock
 from singleLayer import singleLayer
@@ -21,6 +22,16 @@ def test_converges_on_rosenbrock_from_4_2():
     assert his["status"] == 1 and "gradient tolerance" in his["message"]
     np.testing.assert_allclose(x, [1.0, 1.0], atol=1e-8)
     assert np.all(np.diff(his["obj"]) < 0)            # the line search only accepts decrease
+
+
+def test_rosenbrock_gradient_and_hessian_pass_the_taylor_test():
+    """Rosenbrock's df and d2f, the optimisers' test function: E1 order 2, E2 order 3 (exact Hessian)."""
+    passed, table = checkDerivative(Rosenbrock, np.array([-1.2, 1.0]), rng=0, verbose=False)
+    assert passed
+    order1 = np.log2(table[4:9, 2] / table[5:10, 2])
+    order2 = np.log2(table[4:9, 3] / table[5:10, 3])
+    assert np.all(order1 > 1.9), order1
+    assert np.all(order2 > 2.8), order2
 
 
 def test_history_shapes_follow_the_iterations():
