@@ -22,6 +22,18 @@ def runScript(script, *args, timeout=300):
     return result.stdout
 
 
+def staleFigures(since, *names):
+    """The names among ``names`` whose ``figures/<name>.png`` is missing or was last written before ``since``.
+
+    ``since`` is a ``time.time()`` taken before the run: figures/ is gitignored and keeps the pictures of
+    earlier runs, so a picture that merely exists proves nothing. (A file's time comes from the kernel's
+    coarse clock, at most a tick behind time.time(); starting Python alone takes longer than that.)
+    """
+    folder = ROOT / "figures"
+    return [name for name in names
+            if not (folder / f"{name}.png").exists() or (folder / f"{name}.png").stat().st_mtime < since]
+
+
 def runNotebook(nb, timeout=600):
     """``nb`` (an nbformat notebook) executed top to bottom as Jupyter would, headless, in the repository.
 

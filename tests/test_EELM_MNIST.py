@@ -4,9 +4,10 @@ Target runtime: < 10 s.
 """
 
 import re
+import time
 
 import numpy as np
-from scriptRunner import ROOT, runScript
+from scriptRunner import runScript, staleFigures
 
 from EELM_MNIST import linearity
 from setupMNIST import setupMNIST
@@ -15,6 +16,7 @@ SMALL = ["--nTrain", "300", "--nVal", "100", "--m", "60", "--maxIter", "4"]
 
 
 def test_script_prints_errors_of_random_features_and_of_the_linear_classifier():
+    start = time.time()
     out = runScript("EELM_MNIST.py", *SMALL)
     assert "300 training and 100 validation digits" in out
     rf = re.search(r"random features \(m = 60\).* training error ([\d.]+)% validation error ([\d.]+)%", out)
@@ -22,7 +24,7 @@ def test_script_prints_errors_of_random_features_and_of_the_linear_classifier():
                     r"validation error ([\d.]+)%", out)
     assert rf and lin
     assert float(rf[2]) < 60 and float(lin[2]) < 60                       # chance: 90% error
-    assert (ROOT / "figures" / "EELM_MNIST.png").exists()
+    assert staleFigures(start, "EELM_MNIST") == []
 
 
 def test_faithful_prints_the_course_s_two_lines():

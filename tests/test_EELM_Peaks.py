@@ -4,10 +4,11 @@ Target runtime: < 10 s.
 """
 
 import re
+import time
 
 import numpy as np
 import pytest
-from scriptRunner import ROOT, runScript
+from scriptRunner import runScript, staleFigures
 
 from experiments.extremeLearning import (
     activation,
@@ -25,13 +26,14 @@ SMALL = ["--np", "500", "--npTest", "200", "--m", "30", "--maxIter", "5"]
 
 
 def test_script_prints_training_validation_and_test_errors_for_each_activation():
+    start = time.time()
     out = runScript("EELM_Peaks.py", *SMALL)
     assert "training on 400 (the 80% split off), validation 100, test 200" in out
     for act in ("sin", "tanh", "relu"):
         line = re.search(rf"^\s*{act}: objective .* training error ([\d.]+)% validation error ([\d.]+)% "
                          rf"test error ([\d.]+)%", out, re.M)
         assert line and all(0 <= float(e) < 80 for e in line.groups())        # chance: 80% (5 classes)
-    assert (ROOT / "figures" / "EELM_Peaks.png").exists()
+    assert staleFigures(start, "EELM_Peaks") == []
 
 
 def test_faithful_trains_on_all_points_and_prints_the_course_s_titles():

@@ -10,6 +10,7 @@ import pathlib
 import re
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -41,30 +42,33 @@ SMALL = ["--np", "100", "--npVal", "200", "--m", "10", "--quiet"]
     ("ESingleLayer_PeaksVarPro.py", ["--maxIterSD", "2", "--maxIter", "2"]),
 ])
 def test_experiment_script_prints_the_course_s_errors_and_saves_its_picture(script, flags):
+    start = time.time()
     out = runScript(script, *SMALL, *flags)
     trainErr, valErr = (float(e) for e in ERRORS.search(out).groups())
     assert trainErr < 60 and valErr < 60                          # chance: 80% (5 classes)
-    assert (ROOT / "figures" / script.replace(".py", ".png")).exists()
+    assert scriptRunner.staleFigures(start, script.replace(".py", "")) == []
     assert not re.search(r"^\s*iter\b", out, re.M)                # --quiet: no iteration table
 
 
 def test_faithful_newtonCG_prints_the_course_s_table_with_every_trial_and_the_errors():
+    start = time.time()
     out = runScript("ESingleLayer_PeaksNewtonCG.py", "--np", "100", "--npVal", "200", "--m", "10",
                     "--maxIterSD", "20", "--maxIter", "3", "--maxIterCG", "20", "--faithful")
     assert "=== steepestDescent (maxIter: 20) ===" in out and "=== newtonCG (maxIter: 3) ===" in out
     assert re.search(r"^\s*1\.1\t", out, re.M) and re.search(r"^\s*2\.0\t", out, re.M)   # k.ls lines
     trainErr, valErr = (float(e) for e in ERRORS.search(out).groups())
     assert trainErr < 60 and valErr < 60
-    assert (ROOT / "figures" / "ESingleLayer_PeaksNewtonCG.png").exists()
+    assert scriptRunner.staleFigures(start, "ESingleLayer_PeaksNewtonCG") == []
 
 
 def test_plotObjective_has_its_minimum_at_the_true_weights():
+    start = time.time()
     out = runScript("ESingleLayer_PlotObjective.py", "--n", "20", "--nf", "10", "--m", "8", "--points", "11")
     pattern = r"min ([\d.]+) at tW = \+0\.00, tK = \+0\.00 \(the entropy of Cobs: ([\d.]+)\)"
     minimum, entropy = re.search(pattern, out).groups()
     assert minimum == entropy
     assert "along tW (tK = 0): 0 of 9" in out                     # convex in W
-    assert (ROOT / "figures" / "ESingleLayer_PlotObjective.png").exists()
+    assert scriptRunner.staleFigures(start, "ESingleLayer_PlotObjective") == []
 
 
 def test_a_misspelt_flag_is_an_error_not_ignored():

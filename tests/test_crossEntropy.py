@@ -25,10 +25,12 @@ def test_cross_entropy_is_stable_for_huge_scores():
     np.testing.assert_allclose(E, (2e300 + 0.0) / 2, rtol=1e-15)
 
 
-def test_cross_entropy_gradient_passes_taylor_test_in_S(classifierData):
+def test_cross_entropy_gradient_and_hessian_pass_taylor_test_in_S(classifierData):
     W, Z, C, rng = classifierData
-    passed, _ = checkDerivative(lambda S: crossEntropy(S, C), Z @ W, rng=rng, verbose=False)
+    passed, table = checkDerivative(lambda S: crossEntropy(S, C), Z @ W, rng=rng, verbose=False)
     assert passed
+    order2 = np.log2(table[4:9, 3] / table[5:10, 3])   # exact Hessian: E2 = O(h^3)
+    assert np.all(order2 > 2.8), order2
 
 
 def test_value_only_matches(classifierData):

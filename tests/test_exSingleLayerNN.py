@@ -1,9 +1,12 @@
 """exSingleLayerNN.py: its derivative checks pass and the inverse crime is fitted."""
 
-from scriptRunner import ROOT, run
+import time
+
+from scriptRunner import run, staleFigures
 
 
 def test_exSingleLayerNN_checks_pass_and_the_inverse_crime_is_fitted():
+    start = time.time()
     result = run("exSingleLayerNN.py", "--seed", "1", "--maxIter", "30")
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
@@ -11,5 +14,4 @@ def test_exSingleLayerNN_checks_pass_and_the_inverse_crime_is_fitted():
     fit = [line for line in out.splitlines() if line.startswith("after 30 iterations")][0]
     gap, start = (float(w.strip("(),")) for w in fit.split() if w[0].isdigit() and "e" in w)
     assert gap < 0.05 * start
-    figures = ROOT / "figures"
-    assert (figures / "nonConvexity.png").exists() and (figures / "inverseCrimeConvergence.png").exists()
+    assert staleFigures(start, "nonConvexity", "inverseCrimeConvergence") == []

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import newtonCG as newtonCGModule
+from checkDerivative import checkDerivative
 from newtonCG import forcingTerm, newtonCG
 from Rosenbrock import Rosenbrock
 from singleLayer import singleLayer
@@ -21,6 +22,16 @@ def test_converges_on_rosenbrock_from_4_2():
     assert his["status"] == 1 and "gradient tolerance" in his["message"]
     np.testing.assert_allclose(x, [1.0, 1.0], atol=1e-8)
     assert np.all(np.diff(his["obj"]) < 0)            # the line search only accepts decrease
+
+
+def test_rosenbrock_gradient_and_hessian_pass_the_taylor_test():
+    """Rosenbrock's df and d2f, the optimisers' test function: E1 order 2, E2 order 3 (exact Hessian)."""
+    passed, table = checkDerivative(Rosenbrock, np.array([-1.2, 1.0]), rng=0, verbose=False)
+    assert passed
+    order1 = np.log2(table[4:9, 2] / table[5:10, 2])
+    order2 = np.log2(table[4:9, 3] / table[5:10, 3])
+    assert np.all(order1 > 1.9), order1
+    assert np.all(order2 > 2.8), order2
 
 
 def test_history_shapes_follow_the_iterations():
@@ -121,8 +132,16 @@ def test_callback_can_stop_and_keyboard_interrupt_returns_the_last_iterate():
 
 
 def test_sufficient_decrease_constant_is_honoured():
-    x, his, _ = newtonCG(Rosenbrock, [4.0, 2.0], {"maxIter": 20, "c1": 1e-4, **QUIET})
-    assert np.all(np.diff(his["obj"]) < 0)
+    """Every accepted step mu s = x_k+1 - x_k satisfies f_k+1 < f_k + c1 g_k'(mu s) with c1 = 0.1.
+
+    Not just any decrease: with c1 ignored (any decrease accepted) some step on the way from [4, 2]
+    decreases f by less than c1 asks.
+    """
+    c1 = 0.1
+    x, his, xAll = newtonCG(Rosenbrock, [4.0, 2.0], {"maxIter": 20, "c1": c1, **QUIET})
+    for k in range(len(xAll) - 1):
+        g = Rosenbrock(xAll[k])[1]
+        assert his["obj"][k + 1] < his["obj"][k] + c1 * np.vdot(g, xAll[k + 1] - xAll[k]), k
 
 
 def test_prints_one_line_per_iteration_by_default(capsys):

@@ -314,6 +314,12 @@ def test_tikhonov_gradient_and_hessian_pass_the_taylor_test(q, k, rows, dtype, s
     x = rng.standard_normal(q * k).astype(dtype)
     passed, table = taylor(lambda dt: (lambda x: genTikhonov(x, 0.3, L), x.astype(dt)), dtype, rng)
     assert passed, table
+    # R is quadratic: E2 = |R(x+hv) - R - h dR'v - h^2/2 v'd2R v| is 0 but for rounding (no order 3 to
+    # measure), at every h. Checked in float64 (float32's data, exactly): rounding is a few eps of the
+    # terms' size S >= |R(x + hv)|, |h dR'v|, |h^2/2 v'd2R v| (v has unit norm, h <= 1/2).
+    table64 = table[1] if isinstance(table, tuple) else table
+    S = 0.5 * 0.3 * (np.linalg.norm(L) * (np.linalg.norm(x.astype(np.float64)) + 1)) ** 2
+    assert np.all(table64[:, 3] <= 100 * np.finfo(np.float64).eps * S), (table64[:, 3], S)
     d2R = genTikhonov(x, 0.3, L)[2]
     passed, relErr = adjoint(d2R, d2R, x.shape, x.shape, rng, dtype)
     assert passed, relErr
@@ -348,5 +354,7 @@ def test_the_checks_of_the_properties_fail_on_wrong_derivatives(dtype):
     for seed in range(10):       # wrong along every direction; in float32 possibly via float64
         assert not taylor(wrongObjective(d, x, 1.01), dtype, np.random.default_rng(seed))[0]
     v = rng.standard_normal((7, 4)).astype(dtype)
-    assert not psd(-Z * v, v, dtype) or np.vdot(v, -Z * v) >= 0        # psd() can say no
+    w = 1 + Z * Z                                                       # positive weights: diag(w) is SPD
+    assert not psd(-w * v, v, dtype) and psd(w * v, v, dtype)           # psd() says no, and yes
+    assert psd(0 * v, v, dtype)                                         # PSD, singular: v'Hv = 0
     assert vec(np.arange(6).reshape(2, 3)).tolist() == [0, 3, 1, 4, 2, 5]
