@@ -104,7 +104,8 @@ def test_H_is_the_exact_hessian_on_the_W_block(problem):
 
 
 def test_H_matches_J_transpose_J_formed_explicitly(problem):
-    """H = J' (Hess_S E) J, with J the Jacobian of vec(S) w.r.t. x, formed by finite columns."""
+    """H = J' (Hess_S E) J formed explicitly: J column by column from singleLayer's JK, Jb (Taylor-tested in
+    test_singleLayer.py) applied to unit vectors, Hess_S E block by block from the softmax P."""
     x, Y, C, rng = problem
     Ec, dE, H = singleLayerNNObjFun(x, Y, C, m)
     K, b, W = splitX(x, nf, m, nc)
