@@ -19,6 +19,7 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from experiments.learningTheWeights import inverseCrime  # noqa: E402
 from singleLayer import singleLayer  # noqa: E402
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX, xLength  # noqa: E402
 from steepestDescent import steepestDescent  # noqa: E402
@@ -26,13 +27,10 @@ from steepestDescent import steepestDescent  # noqa: E402
 
 def courseTestRatio(seed, maxIter=2000):
     """norm(Cobs - Cpred) / norm(Cobs) after the course test's steepest descent, data from numpy ``seed``."""
-    rng = np.random.default_rng(seed)
-    n, nf, nc, m = 500, 50, 10, 40
-    Wtrue, Ktrue, btrue = rng.standard_normal((m, nc)), rng.standard_normal((nf, m)), 0.1
-    Y = rng.standard_normal((n, nf))
-    Cobs = np.exp(singleLayer(Ktrue, btrue, Y)[0] @ Wtrue)
-    Cobs /= Cobs.sum(axis=1, keepdims=True)
-    x0 = rng.standard_normal(xLength(nf, m, nc))
+    crime = inverseCrime(seed)                          # the course test's sizes and btrue = 0.1
+    Y, Cobs, m = crime["Y"], crime["C"], crime["m"]
+    nf, nc = Y.shape[1], Cobs.shape[1]
+    x0 = np.random.default_rng((seed, 1)).standard_normal(xLength(nf, m, nc))   # x0 = randn
     x = steepestDescent(lambda x: singleLayerNNObjFun(x, Y, Cobs, m), x0,
                         {"maxIter": maxIter, "maxStep": 1, "verbose": 0, "storeIterates": False})[0]
     K, b, W = splitX(x, nf, m, nc)
