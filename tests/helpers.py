@@ -1,5 +1,7 @@
 """What several test files share (not a test module).
 
+- ``orders``: the order of convergence a Taylor table shows between consecutive steps (every test of
+  a derivative's E1 or E2 column);
 - ``ACTIVATIONS`` and ``elementwise``: the three activations by name, and one as a function for
   checkDerivative (test_singleLayer, test_singleLayerNNObjFun, test_smoothRelU);
 - ``writeIDX``, ``digits``, ``mnistFolder``: MNIST's IDX files, written byte by byte from the format
@@ -30,6 +32,17 @@ from crosscheck.courseSession import (
 from sinActivation import sinActivation
 from smoothRelU import smoothRelU
 from tanhActivation import tanhActivation
+
+
+def orders(E):
+    """log2(E_k / E_{k+1}) for consecutive entries of a Taylor table's column (h halves each row).
+
+    ``orders(table[4:10, 3])``: the five orders of E2 from row 4 to row 9; about 3 where H is the
+    exact Hessian, 2 for the Gauss-Newton one; E1 (column 2) shows 2 for a right gradient.
+    """
+    E = np.asarray(E)
+    return np.log2(E[:-1] / E[1:])
+
 
 ACTIVATIONS = {"tanh": tanhActivation, "smoothRelu": smoothRelU, "sine": sinActivation}
 

@@ -8,6 +8,7 @@ Target runtime: < 5 s.
 
 import numpy as np
 import pytest
+from helpers import orders
 
 from checkDerivative import adjointTest, checkDerivative
 from classObjFun import classObjFun, solveClassObjFun
@@ -48,7 +49,7 @@ def test_reduced_gradient_passes_taylor_test_with_a_tight_inner_solve(peaks):
     Y, C, x, v = peaks
     passed, table = checkDerivative(lambda x: singleLayerNNVarProObjFun(x, Y, C, M, TIGHT, regW=regW),
                                     x, v=v, nSteps=22, verbose=False)
-    order = np.log2(table[:-1, 2] / table[1:, 2])
+    order = orders(table[:, 2])
     assert passed and np.all(order[2:20] > 1.8)        # order 2 from h = 2^-3 to 2^-21
 
 
@@ -61,7 +62,7 @@ def test_loose_inner_solve_makes_E1_order_one_at_a_level_set_by_the_inner_gradie
         fun = lambda x, p=paramCl: singleLayerNNVarProObjFun(x, Y, C, M, p, regW=regW)   # noqa: E731
         passed, table = checkDerivative(fun, x, v=v, nSteps=26, verbose=False)
         h, E1 = table[:, 0], table[:, 2]
-        order = np.log2(E1[:-1] / E1[1:])
+        order = orders(E1)
         assert not passed and np.all(np.abs(order[-6:] - 1) < 0.1)    # order 1 at the smallest steps
         tails.append(E1[-1] / h[-1])
         gradients.append(innerGradientNorm(x, Y, C, paramCl))
