@@ -41,8 +41,8 @@ sys.path.append(os.path.join(ROOT, "bench"))
 
 from machineClass import describe, emulationEnv, machineClass  # noqa: E402
 
+from experiments import learningTheWeights  # noqa: E402
 from newtonCG import newtonCG  # noqa: E402
-from singleLayer import singleLayer  # noqa: E402
 from singleLayerNNObjFun import singleLayerNNObjFun, splitX, xLength  # noqa: E402
 
 SIZES = {"slide": (500, 50, 40, 10), "n50k": (50000, 50, 40, 10),
@@ -323,17 +323,14 @@ def beforeAfter(rev, sizes, quick):
 
 # ---------------------------------------------------------------- newtonCG against L-BFGS-B
 def inverseCrime(seed):
-    """The slides' test problem (n=500, nf=50, nc=10, m=40, btrue=0.1), seeded; returns fun, x0, Emin."""
-    rng = np.random.default_rng(seed)
-    n, nf, nc, m = 500, 50, 10, 40
-    Wtrue = rng.standard_normal((m, nc))
-    Ktrue = rng.standard_normal((nf, m))
-    Y = rng.standard_normal((n, nf))
-    Cobs = np.exp(singleLayer(Ktrue, 0.1, Y)[0] @ Wtrue)
-    Cobs = Cobs / Cobs.sum(axis=1, keepdims=True)
-    Emin = -np.sum(Cobs * np.log(Cobs)) / n
-    x0 = 0.1 * rng.standard_normal(xLength(nf, m, nc))
-    return (lambda x: singleLayerNNObjFun(x, Y, Cobs, m)), x0, Emin
+    """The slides' test problem (n=500, nf=50, nc=10, m=40, btrue=0.1), seeded; returns fun, x0, Emin.
+
+    The data as in exLearningTheWeights.py; x0 = 0.1 randn, drawn after the data from the same seed.
+    """
+    crime = learningTheWeights.inverseCrime(seed)
+    Y, C, m = crime["Y"], crime["C"], crime["m"]
+    x0 = 0.1 * crime["rng"].standard_normal(xLength(Y.shape[1], m, C.shape[1]))
+    return (lambda x: singleLayerNNObjFun(x, Y, C, m)), x0, crime["Emin"]
 
 
 class Recorder:

@@ -205,7 +205,10 @@ def plotAccuracyVsWidth(rows, name, ax=None):
 
 # ------------------------------------------------------------------ initialization
 def inverseCrime(seed=0, n=500, nf=50, nc=10, m=40):
-    """The slide's "Test Problem" (Y, Cobs from a true network, no classifier bias) and Emin."""
+    """The slide's "Test Problem" (Y, Cobs from a true network, no classifier bias) and Emin.
+
+    ``rng`` is the generator after the data's draws, for a start x0 that goes with the seed.
+    """
     rng = np.random.default_rng(seed)
     Wtrue = rng.standard_normal((m, nc))
     Ktrue = rng.standard_normal((nf, m))
@@ -214,7 +217,7 @@ def inverseCrime(seed=0, n=500, nf=50, nc=10, m=40):
     Cobs = np.exp(singleLayer(Ktrue, btrue, Y)[0] @ Wtrue)
     Cobs = Cobs / Cobs.sum(axis=1, keepdims=True)
     Emin = -np.sum(Cobs * np.log(Cobs)) / n          # the entropy of Cobs: no x does better
-    return dict(name="inverse crime", Y=Y, C=Cobs, m=m, Emin=Emin)
+    return dict(name="inverse crime", Y=Y, C=Cobs, m=m, Emin=Emin, rng=rng)
 
 
 def initializationStudy(problem, m, scales=(0.1, 1.0, 3.0), starts=20, param=PARAM, verbose=True, seed=0):
