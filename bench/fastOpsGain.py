@@ -2,6 +2,7 @@
 
     python bench/fastOpsGain.py            # writes bench/fastOpsGain.md
     python bench/fastOpsGain.py --sizes slide --reps 5 --out /tmp/g.md
+    python bench/fastOpsGain.py --paired blocksPerCore --sizes n50k,mnist10k   # pairs of calls, ABBA
 
 "Without" puts numpy's plain call back in the lecture file's place (the helper's name in that
 module is pointed at the plain call), one helper at a time, all helpers off, and all on; the
@@ -31,6 +32,7 @@ from support import fastOps  # noqa: E402
 PLAIN = {
     "blasThreadsBySize": [(fastOps, "SMALL_WORK", 0)],
     "examplesInParallel": [(fastOps, "PARALLEL_WORK", np.inf)],
+    "blocksPerCore": [(fastOps, "BLOCK_ENTRIES", np.inf)],      # without: one block per core
 }
 
 
@@ -100,13 +102,53 @@ def gainTables(rows):
     return out
 
 
+def pairedGain(size, helper, pairs):
+    """Per-call ratios with / without ``helper``, value + gradient and H(v), in ``pairs`` pairs.
+
+    Each pair times one call with the helper and one without, the order alternating (ABBA): on a
+    shared machine the load drifts within seconds, and a pair sees the same drift on both sides,
+    where the best batch of each variant (``timeVariants``) can catch a quiet spell for one only.
+    Returns the quartiles (25, 50, 75%) of the ratios, value + gradient and H(v).
+    """
+    n, nf, m, nc = size
+    Y, C, x, v = problem(size, np.float64, np.random.default_rng(1))
+
+    def once(off):
+        with without(off):
+            t0 = time.perf_counter()
+            E, dE, H = singleLayerNNObjFun(x, Y, C, m)
+            t1 = time.perf_counter()
+            H(v)
+            return np.array([t1 - t0, time.perf_counter() - t1])
+
+    once([]), once([helper])                                     # warm both up
+    ratios = []
+    for k in range(pairs):
+        first, second = ([], [helper]) if k % 2 == 0 else ([helper], [])
+        t = {tuple(first): once(first), tuple(second): once(second)}
+        ratios.append(t[()] / t[(helper,)])
+    return np.percentile(np.array(ratios), [25, 50, 75], axis=0)
+
+
+def parseSize(text):
+    """A size of bench.py by name (``n50k``) or written out as ``n x nf x m x nc`` (``60000x784x500x10``)."""
+    return (text, SIZES[text]) if text in SIZES else (text, tuple(int(k) for k in text.split("x")))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default=",".join(SIZES))
     parser.add_argument("--reps", type=int, default=7)
-    parser.add_argument("--out", default=os.path.join(ROOT, "bench", "fastOpsGain.md"))
+    parser.add_argument("--out", default=None, help="default bench/fastOpsGain.md "
+                        "(bench/fastOpsGain-HELPER.md with --paired)")
+    parser.add_argument("--paired", choices=list(PLAIN), default=None,
+                        help="one helper, with / without in alternating pairs of calls (see pairedGain)")
+    parser.add_argument("--pairs", type=int, default=30, help="with --paired: pairs per size")
     args = parser.parse_args(argv)
     load0, t0 = os.getloadavg()[0], time.perf_counter()
+    if args.paired:
+        return mainPaired(args, argv, load0, t0)
+    args.out = args.out or os.path.join(ROOT, "bench", "fastOpsGain.md")
     rows = measureGains({s: SIZES[s] for s in args.sizes.split(",")}, args.reps)
     out = ["# What each helper of support/fastOps.py gains", "",
            f"`python bench/fastOpsGain.py {' '.join(argv or sys.argv[1:])}`".replace(" `", "`"), "",
@@ -116,6 +158,30 @@ def main(argv=None):
            "float64, ms, best batch of each variant, the variants taking turns in one process. "
            "Ratio = with the helper / without it (numpy's plain call in its place): below 1, the helper pays.", ""]
     out += gainTables(rows)
+    with open(args.out, "w") as fh:
+        fh.write("\n".join(out))
+    print("\n".join(out))
+    return 0
+
+
+def mainPaired(args, argv, load0, t0):
+    """``--paired HELPER``: the quartiles of the per-pair ratios with / without it, per size."""
+    args.out = args.out or os.path.join(ROOT, "bench", f"fastOpsGain-{args.paired}.md")
+    rows = []
+    for name, size in map(parseSize, args.sizes.split(",")):
+        q = pairedGain(size, args.paired, args.pairs)
+        rows.append(f"| {name} {size} | {q[1, 0]:.2f} ({q[0, 0]:.2f}-{q[2, 0]:.2f}) | "
+                    f"{q[1, 1]:.2f} ({q[0, 1]:.2f}-{q[2, 1]:.2f}) |")
+        print(rows[-1], flush=True)
+    out = [f"# What `{args.paired}` of support/fastOps.py gains, in pairs of calls", "",
+           f"`python bench/fastOpsGain.py {' '.join(argv or sys.argv[1:])}`".replace(" `", "`"), "",
+           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {time.perf_counter() - t0:.0f} s; load average "
+           f"(1 min) {load0:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (a shared machine).", "",
+           "```", *describe().splitlines(), "```", "",
+           f"float64. Each pair: one call with `{args.paired}` and one without (numpy's plain way in its place), "
+           f"the order alternating; {args.pairs} pairs per size. Median ratio with / without over the pairs, "
+           "and in brackets the middle half of the ratios (25-75%): below 1, the helper pays.", "",
+           "| size (n, nf, m, nc) | value + gradient | H(v) |", "|---|---:|---:|", *rows, ""]
     with open(args.out, "w") as fh:
         fh.write("\n".join(out))
     print("\n".join(out))

@@ -9,7 +9,8 @@ rule to a block of code whose size is known (the SVD of EELM_Peaks).
 
 ``examplesInParallel`` splits a large objective's examples over the cores: BLAS threads help
 only the matrix products, while numpy's elementwise passes (tanh, sigma', the cross entropy's
-rows), most of the time on a tall problem such as 50000 x 50, run on one core.
+rows), most of the time on a tall problem such as 50000 x 50, run on one core. On such a
+problem each core's share is computed in blocks that stay in the cache (``blocksPerCore``).
 
 ``bench/results.md`` shows the gain with and without each (``python bench/fastOpsGain.py``),
 ``bench/threadTrap.md`` every script with one and two threads.
@@ -132,6 +133,10 @@ def blasThreadsBySize(fun=None, *, examples="Y", weights=None):
 PARALLEL_WORK = SMALL_WORK  # examples x unknowns from which an objective's examples are split over the cores
                             # (below it blasThreadsBySize runs one BLAS thread, so coresToUse() is 1 anyway)
 MIN_BLOCK = 1000            # no block of fewer examples
+BLOCK_ENTRIES = 2**18       # examples x width of a block: its n_b x m arrays (2 MB in float64) stay in the
+                            # cache from one elementwise pass to the next (np.inf: one block per core)
+MIN_CACHE_BLOCK = 5000      # no core's share cut into blocks of fewer examples: at the MNIST sizes, blocks
+                            # of 1000-1250 examples made the products no faster and the call no faster
 WORKER_NAME = "examplesInParallel"
 
 
@@ -161,6 +166,32 @@ if hasattr(os, "register_at_fork"):      # a forked child (multiprocessing on Li
     os.register_at_fork(after_in_child=workers.cache_clear)   # it starts its own
 
 
+def blocksPerCore(n, cores, width):
+    """How many blocks of examples each core computes, one after the other: as many as make a block's
+    n_b x width arrays about ``BLOCK_ENTRIES`` entries, none of fewer than ``MIN_CACHE_BLOCK`` examples.
+
+    Between two elementwise passes (tanh, sigma', the products with it, the cross entropy's rows)
+    a block's arrays stay in the cache; one block per core of a tall problem (25000 x 40 at
+    n = 50000) goes out to memory and back at every pass. Four blocks per core there
+    (``bench/fastOpsGain.py``, bench/README.md).
+    """
+    if width is None:
+        return 1
+    return max(1, min(n // (cores * MIN_CACHE_BLOCK), round(n * width / (cores * BLOCK_ENTRIES))))
+
+
+def onCores(calls, cores):
+    """Run the zero-argument ``calls`` on ``cores`` workers at once, each a consecutive share of them
+    one after the other; their results, in order."""
+    shares = [calls[len(calls) * i // cores:len(calls) * (i + 1) // cores] for i in range(cores)]
+    done = inParallel([functools.partial(runEach, share) for share in shares])
+    return [out for share in done for out in share]
+
+
+def runEach(calls):
+    return [call() for call in calls]
+
+
 def inWorker():
     """True on a worker thread of ``inParallel``, where a split would wait for the workers it occupies."""
     return threading.current_thread().name.startswith(WORKER_NAME)
@@ -184,12 +215,13 @@ def examplesInParallel(objFun):
         E = sum_j (n_j / n) E_j,   dE = sum_j (n_j / n) dE_j,   H v = sum_j (n_j / n) H_j v,
 
     and the regulariser is added once. On a large problem (n x len(x) >= ``PARALLEL_WORK``)
-    and more than one core to use (``coresToUse``), each core computes one block, each on one
-    BLAS thread: numpy's elementwise passes (tanh, exp, sigma', the cross entropy's rows) run on
-    one core otherwise. The numbers are the serial ones up to the order of the sums (a few
-    units in the last place); blocks are fixed by n and the core count, so a run repeats
-    exactly on the same machine. ``hessian="course"`` (its 1e-5 shift is not a mean over the
-    examples) and small problems run as written.
+    and more than one core to use (``coresToUse``), each core computes its share of the blocks,
+    on one BLAS thread: numpy's elementwise passes (tanh, exp, sigma', the cross entropy's rows)
+    run on one core otherwise. A core's share is cut into blocks small enough to stay in the
+    cache (``blocksPerCore``, from the objective's width ``m``). The numbers are the serial ones
+    up to the order of the sums (a few units in the last place); blocks are fixed by n, m and
+    the core count, so a run repeats exactly on the same machine. ``hessian="course"`` (its 1e-5
+    shift is not a mean over the examples) and small problems run as written.
     """
     signature = inspect.signature(objFun)
 
@@ -200,15 +232,16 @@ def examplesInParallel(objFun):
         a = a.arguments
         x, Y, C, reg = a["x"], a["Y"], a["C"], a["reg"]
         n = Y.shape[0]
-        blocks = min(coresToUse(), n // MIN_BLOCK)
-        if inWorker() or blocks < 2 or n * x.size < PARALLEL_WORK or a.get("hessian", "full") != "full":
+        cores = min(coresToUse(), n // MIN_BLOCK)
+        if inWorker() or cores < 2 or n * x.size < PARALLEL_WORK or a.get("hessian", "full") != "full":
             return objFun(**a)
+        blocks = cores * blocksPerCore(n, cores, a.get("m"))
         edges = [n * j // blocks for j in range(blocks + 1)]
         weights = [(j1 - j0) / n for j0, j1 in zip(edges, edges[1:])]
         parts = [functools.partial(objFun, **dict(a, Y=Y[j0:j1], C=C[j0:j1], reg=None))
                  for j0, j1 in zip(edges, edges[1:])]
         with oneBlasThread():
-            outs = inParallel(parts)
+            outs = onCores(parts, cores)
         E = sum(w * Ej for w, (Ej, _, _) in zip(weights, outs))
         Rc, dR, d2R = reg(x) if reg is not None else (0, 0, None)
         if outs[0][1] is None:                                   # doDerivative=False
@@ -218,7 +251,7 @@ def examplesInParallel(objFun):
 
         def H(v):
             with oneBlasThread():
-                Hvs = inParallel([functools.partial(Hj, v) for Hj in Hs])
+                Hvs = onCores([functools.partial(Hj, v) for Hj in Hs], cores)
             Hv = sum(w * Hjv for w, Hjv in zip(weights, Hvs))
             return Hv if d2R is None else Hv + d2R(v)
 

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -281,6 +282,47 @@ def test_examples_in_parallel_blocks_run_on_one_blas_thread(monkeypatch, tall):
     singleLayerNNObjFun(x, Y, C, m, act=act, bias=True)
     assert sorted(rows for rows, _ in seen) == [1500, 1501]
     assert all(t == 1 for _, threads in seen for t in threads)
+
+
+def test_blocks_per_core_keep_a_tall_problems_blocks_in_the_cache():
+    assert fastOps.blocksPerCore(50000, 2, 40) == 4          # n50k: 6250 x 40 arrays, 2 MB each
+    assert fastOps.blocksPerCore(10000, 2, 200) == 1         # mnist10k: a share of 5000 is not cut
+    assert fastOps.blocksPerCore(60000, 2, 500) == 6         # the full MNIST: blocks of 5000 examples
+    assert fastOps.blocksPerCore(50000, 2, None) == 1        # an objective without a width m
+    for n, m in [(50000, 40), (20000, 10), (12345, 3), (200000, 1000)]:
+        k = fastOps.blocksPerCore(n, 2, m)
+        assert k >= 1 and (k == 1 or n // (2 * k) >= fastOps.MIN_CACHE_BLOCK)
+
+
+@pytest.mark.parametrize("reg", [None, 1e-2])
+def test_blocks_per_core_give_the_serial_numbers_each_core_its_share_in_order(monkeypatch, tall, reg):
+    """3001 examples cut into 2 cores x 3 blocks: E, dE and H v as computed serially, up to the
+    order of the sums; each core computes three consecutive blocks, one after the other (a worker
+    thread done early may take the other share too)."""
+    x, Y, C, m, rng = tall
+    regularizer = None if reg is None else (lambda x: genTikhonov(x, lam=reg))
+    v = rng.standard_normal(x.size)
+    seen = []
+
+    def act(X, doDerivative=True):
+        seen.append((threading.current_thread().name, X.shape[0]))
+        return np.tanh(X), 1 - np.tanh(X) ** 2
+
+    def run():
+        E, dE, H = singleLayerNNObjFun(x, Y, C, m, act=act, bias=True, reg=regularizer)
+        return E, dE, H(v)
+
+    monkeypatch.setattr(fastOps, "MIN_CACHE_BLOCK", 500)
+    monkeypatch.setattr(fastOps, "BLOCK_ENTRIES", 3001 * m / 6)
+    serial, parallel, calls = serialAndParallel(monkeypatch, run, 2)
+    assert calls == [2, 2]                                  # one share per core, each of three blocks
+    byThread = {}
+    for name, rows in seen[1:]:                             # seen[0]: the serial run
+        byThread.setdefault(name, []).append(rows)
+    assert sorted(rows for _, rows in seen[1:]) == [500] * 5 + [501]    # six blocks (of value + gradient)
+    assert all(len(rows) % 3 == 0 for rows in byThread.values())       # each share whole on one thread
+    for s, p in zip(serial, parallel):
+        np.testing.assert_allclose(p, s, rtol=1e-13, atol=1e-15 * np.max(np.abs(s)))
 
 
 def test_a_blas_thread_limit_keeps_the_examples_on_one_core(monkeypatch, tall, libs):
