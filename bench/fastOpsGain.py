@@ -132,7 +132,13 @@ def pairedGain(size, helper, pairs):
 
 def parseSize(text):
     """A size of bench.py by name (``n50k``) or written out as ``n x nf x m x nc`` (``60000x784x500x10``)."""
-    return (text, SIZES[text]) if text in SIZES else (text, tuple(int(k) for k in text.split("x")))
+    if text in SIZES:
+        return text, SIZES[text]
+    size = text.split("x")
+    if len(size) != 4 or not all(k.isdigit() and int(k) > 0 for k in size):
+        raise ValueError(f"--sizes: {text!r} is neither a size of bench.py ({', '.join(SIZES)}) "
+                         "nor n x nf x m x nc written out, as 60000x784x500x10")
+    return text, tuple(int(k) for k in size)
 
 
 def main(argv=None):
