@@ -170,13 +170,23 @@ def main(argv=None):
     return 0
 
 
+def blocksShown(size):
+    """Blocks per core of singleLayerNNObjFun at ``size`` on this machine, as examplesInParallel
+    chooses them; "-" where the examples are not split (small problem, or one core)."""
+    n, nf, m, nc = size
+    cores = min(fastOps.coresToUse(), n // fastOps.MIN_BLOCK)
+    if cores < 2 or n * (nf * m + 1 + m * nc) < fastOps.PARALLEL_WORK:
+        return "-"
+    return fastOps.blocksPerCore(n, cores, m)
+
+
 def mainPaired(args, argv, load0, t0):
     """``--paired HELPER``: the quartiles of the per-pair ratios with / without it, per size."""
     args.out = args.out or os.path.join(ROOT, "bench", f"fastOpsGain-{args.paired}.md")
     rows = []
     for name, size in map(parseSize, args.sizes.split(",")):
         q = pairedGain(size, args.paired, args.pairs)
-        rows.append(f"| {name} {size} | {q[1, 0]:.2f} ({q[0, 0]:.2f}-{q[2, 0]:.2f}) | "
+        rows.append(f"| {name} {size} | {blocksShown(size)} | {q[1, 0]:.2f} ({q[0, 0]:.2f}-{q[2, 0]:.2f}) | "
                     f"{q[1, 1]:.2f} ({q[0, 1]:.2f}-{q[2, 1]:.2f}) |")
         print(rows[-1], flush=True)
     out = [f"# What `{args.paired}` of support/fastOps.py gains, in pairs of calls", "",
@@ -186,8 +196,11 @@ def mainPaired(args, argv, load0, t0):
            "```", *describe().splitlines(), "```", "",
            f"float64. Each pair: one call with `{args.paired}` and one without (numpy's plain way in its place), "
            f"the order alternating; {args.pairs} pairs per size. Median ratio with / without over the pairs, "
-           "and in brackets the middle half of the ratios (25-75%): below 1, the helper pays.", "",
-           "| size (n, nf, m, nc) | value + gradient | H(v) |", "|---|---:|---:|", *rows, ""]
+           "and in brackets the middle half of the ratios (25-75%): below 1, the helper pays. "
+           "*Blocks per core*: `fastOps.blocksPerCore` with the helper on this machine's cores ('-': too small "
+           "to split); where it is 1 the two calls of a pair run the same code, and their ratios show "
+           "the noise of the measurement.", "",
+           "| size (n, nf, m, nc) | blocks per core | value + gradient | H(v) |", "|---|---:|---:|---:|", *rows, ""]
     with open(args.out, "w") as fh:
         fh.write("\n".join(out))
     print("\n".join(out))
