@@ -172,8 +172,9 @@ def blocksPerCore(n, cores, width):
 
     Between two elementwise passes (tanh, sigma', the products with it, the cross entropy's rows)
     a block's arrays stay in the cache; one block per core of a tall problem (25000 x 40 at
-    n = 50000) goes out to memory and back at every pass. Four blocks per core there
-    (``bench/fastOpsGain.py``, bench/README.md).
+    n = 50000) goes out to memory and back at every pass. Four blocks per core there: 0.88x the
+    time of one (``python bench/fastOpsGain.py --paired blocksPerCore``,
+    bench/fastOpsGain-blocksPerCore.md).
     """
     if width is None:
         return 1
