@@ -110,23 +110,26 @@ def pairedGain(size, helper, pairs):
     where the best batch of each variant (``timeVariants``) can catch a quiet spell for one only.
     Returns the quartiles (25, 50, 75%) of the ratios, value + gradient and H(v).
     """
-    n, nf, m, nc = size
+    m = size[2]
     Y, C, x, v = problem(size, np.float64, np.random.default_rng(1))
 
     def once(off):
         with without(off):
             t0 = time.perf_counter()
-            E, dE, H = singleLayerNNObjFun(x, Y, C, m)
+            H = singleLayerNNObjFun(x, Y, C, m)[2]
             t1 = time.perf_counter()
             H(v)
             return np.array([t1 - t0, time.perf_counter() - t1])
 
-    once([]), once([helper])                                     # warm both up
+    withIt, withoutIt = (lambda: once([])), (lambda: once([helper]))
+    withIt(), withoutIt()                                        # warm both up
     ratios = []
     for k in range(pairs):
-        first, second = ([], [helper]) if k % 2 == 0 else ([helper], [])
-        t = {tuple(first): once(first), tuple(second): once(second)}
-        ratios.append(t[()] / t[(helper,)])
+        if k % 2 == 0:
+            on, off = withIt(), withoutIt()
+        else:
+            off, on = withoutIt(), withIt()
+        ratios.append(on / off)
     return np.percentile(np.array(ratios), [25, 50, 75], axis=0)
 
 
@@ -139,6 +142,21 @@ def parseSize(text):
         raise ValueError(f"--sizes: {text!r} is neither a size of bench.py ({', '.join(SIZES)}) "
                          "nor n x nf x m x nc written out, as 60000x784x500x10")
     return text, tuple(int(k) for k in size)
+
+
+def header(title, argv, load0, t0):
+    """A report's first lines: title, the command, when and under what load, the machine."""
+    return [title, "", f"`python bench/fastOpsGain.py {' '.join(argv or sys.argv[1:])}`".replace(" `", "`"), "",
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {time.perf_counter() - t0:.0f} s; load average "
+            f"(1 min) {load0:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (a shared machine).", "",
+            "```", *describe().splitlines(), "```", ""]
+
+
+def write(out, path):
+    with open(path, "w") as fh:
+        fh.write("\n".join(out))
+    print("\n".join(out))
+    return 0
 
 
 def main(argv=None):
@@ -156,28 +174,18 @@ def main(argv=None):
         return mainPaired(args, argv, load0, t0)
     args.out = args.out or os.path.join(ROOT, "bench", "fastOpsGain.md")
     rows = measureGains({s: SIZES[s] for s in args.sizes.split(",")}, args.reps)
-    out = ["# What each helper of support/fastOps.py gains", "",
-           f"`python bench/fastOpsGain.py {' '.join(argv or sys.argv[1:])}`".replace(" `", "`"), "",
-           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {time.perf_counter() - t0:.0f} s; load average "
-           f"(1 min) {load0:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (a shared machine).", "",
-           "```", *describe().splitlines(), "```", "",
+    out = header("# What each helper of support/fastOps.py gains", argv, load0, t0) + [
            "float64, ms, best batch of each variant, the variants taking turns in one process. "
            "Ratio = with the helper / without it (numpy's plain call in its place): below 1, the helper pays.", ""]
-    out += gainTables(rows)
-    with open(args.out, "w") as fh:
-        fh.write("\n".join(out))
-    print("\n".join(out))
-    return 0
+    return write(out + gainTables(rows), args.out)
 
 
 def blocksShown(size):
     """Blocks per core of singleLayerNNObjFun at ``size`` on this machine, as examplesInParallel
     chooses them; "-" where the examples are not split (small problem, or one core)."""
     n, nf, m, nc = size
-    cores = min(fastOps.coresToUse(), n // fastOps.MIN_BLOCK)
-    if cores < 2 or n * (nf * m + 1 + m * nc) < fastOps.PARALLEL_WORK:
-        return "-"
-    return fastOps.blocksPerCore(n, cores, m)
+    cores = fastOps.splitCores(n, nf * m + 1 + m * nc)
+    return fastOps.blocksPerCore(n, cores, m) if cores > 1 else "-"
 
 
 def mainPaired(args, argv, load0, t0):
@@ -189,22 +197,15 @@ def mainPaired(args, argv, load0, t0):
         rows.append(f"| {name} {size} | {blocksShown(size)} | {q[1, 0]:.2f} ({q[0, 0]:.2f}-{q[2, 0]:.2f}) | "
                     f"{q[1, 1]:.2f} ({q[0, 1]:.2f}-{q[2, 1]:.2f}) |")
         print(rows[-1], flush=True)
-    out = [f"# What `{args.paired}` of support/fastOps.py gains, in pairs of calls", "",
-           f"`python bench/fastOpsGain.py {' '.join(argv or sys.argv[1:])}`".replace(" `", "`"), "",
-           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {time.perf_counter() - t0:.0f} s; load average "
-           f"(1 min) {load0:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (a shared machine).", "",
-           "```", *describe().splitlines(), "```", "",
+    out = header(f"# What `{args.paired}` of support/fastOps.py gains, in pairs of calls", argv, load0, t0) + [
            f"float64. Each pair: one call with `{args.paired}` and one without (numpy's plain way in its place), "
            f"the order alternating; {args.pairs} pairs per size. Median ratio with / without over the pairs, "
            "and in brackets the middle half of the ratios (25-75%): below 1, the helper pays. "
-           "*Blocks per core*: `fastOps.blocksPerCore` with the helper on this machine's cores ('-': too small "
-           "to split); where it is 1 the two calls of a pair run the same code, and their ratios show "
-           "the noise of the measurement.", "",
+           "*Blocks per core*: `fastOps.blocksPerCore` with all helpers on, on this machine's cores ('-': "
+           "not split); with `--paired blocksPerCore`, where it is 1 the two calls of a pair run the same "
+           "code, and their ratios show the noise of the measurement.", "",
            "| size (n, nf, m, nc) | blocks per core | value + gradient | H(v) |", "|---|---:|---:|---:|", *rows, ""]
-    with open(args.out, "w") as fh:
-        fh.write("\n".join(out))
-    print("\n".join(out))
-    return 0
+    return write(out, args.out)
 
 
 if __name__ == "__main__":

@@ -166,6 +166,14 @@ if hasattr(os, "register_at_fork"):      # a forked child (multiprocessing on Li
     os.register_at_fork(after_in_child=workers.cache_clear)   # it starts its own
 
 
+def splitCores(n, unknowns):
+    """The cores ``examplesInParallel`` splits n examples over, for an x of ``unknowns`` entries;
+    1 where it runs the objective as written (a small problem, one core to use, too few examples)."""
+    if n * unknowns < PARALLEL_WORK:
+        return 1
+    return max(1, min(coresToUse(), n // MIN_BLOCK))
+
+
 def blocksPerCore(n, cores, width):
     """How many blocks of examples each core computes, one after the other: as many as make a block's
     n_b x width arrays about ``BLOCK_ENTRIES`` entries, none of fewer than ``MIN_CACHE_BLOCK`` examples.
@@ -233,8 +241,8 @@ def examplesInParallel(objFun):
         a = a.arguments
         x, Y, C, reg = a["x"], a["Y"], a["C"], a["reg"]
         n = Y.shape[0]
-        cores = min(coresToUse(), n // MIN_BLOCK)
-        if inWorker() or cores < 2 or n * x.size < PARALLEL_WORK or a.get("hessian", "full") != "full":
+        cores = splitCores(n, x.size)
+        if inWorker() or cores < 2 or a.get("hessian", "full") != "full":
             return objFun(**a)
         blocks = cores * blocksPerCore(n, cores, a.get("m"))
         edges = [n * j // blocks for j in range(blocks + 1)]
